@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Build the real Temporal binaries from their Go modules and pack them as the official
+# releases are packed (names, layout, checksums.txt), into a mirror tree laid out like
+# GitHub's release download paths:
+#   $MIRROR_DIR/temporalio/<repo>/releases/download/v<version>/<archive>
+# Nothing is rebuilt when the archive for that version is already in the cache.
+#
+# usage: tools/build-artifacts.sh [cli] [server] [ui]     (default: all three)
+source "$(dirname "$0")/lib.sh"
+
+GOARCH="${GOARCH:-amd64}"
+export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:--buildvcs=false}" GOTOOLCHAIN=local
+
+# pack DIR ARCHIVE FILE... : tar the files (top level, as the releases do) and
+# write the release directory's checksums.txt in sha256sum format.
+pack() {
+  local release_dir="$1" archive="$2" stage="$3"
+  mkdir -p "$release_dir"
+  tar -C "$stage" -czf "$release_dir/$archive.tmp" --owner=0 --group=0 --sort=name .
+  mv "$release_dir/$archive.tmp" "$release_dir/$archive"
+  (cd "$release_dir" && sha256sum -- *.tar.gz > checksums.txt)
+  log "packed $release_dir/$archive"
+}
+
+# module_dir MODULE@VERSION : where the module's source sits in GOMODCACHE.
+module_dir() {
+  (cd "$CACHE_DIR" && go mod download -json "$1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')
+}
+
+build_cli() {
+  local v="$CLI_VERSION" rel="$MIRROR_DIR/temporalio/cli/releases/download/v$CLI_VERSION"
+  local archive="temporal_cli_${v}_linux_${GOARCH}.tar.gz"
+  [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
+  log "building temporal CLI $v (go install; the first build takes minutes)"
+  local stage; stage="$(mktemp -d)"
+  GOBIN="$stage" go install -trimpath \
+    -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$v" \
+    "github.com/temporalio/cli/cmd/temporal@v$v"
+  cp "$(module_dir "github.com/temporalio/cli@v$v")/LICENSE" "$stage/LICENSE"
+  chmod 0644 "$stage/LICENSE"
+  pack "$rel" "$archive" "$stage"
+  rm -rf "$stage"
+}
+
+build_server() {
+  local v="$SERVER_VERSION" rel="$MIRROR_DIR/temporalio/temporal/releases/download/v$SERVER_VERSION"
+  local archive="temporal_${v}_linux_${GOARCH}.tar.gz"
+  [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
+  log "building temporal-server, temporal-sql-tool, tdbg $v (the first build takes minutes)"
+  local stage; stage="$(mktemp -d)"
+  GOBIN="$stage" go install -trimpath -ldflags "-s -w" \
+    "go.temporal.io/server/cmd/server@v$v" \
+    "go.temporal.io/server/cmd/tools/sql@v$v" \
+    "go.temporal.io/server/cmd/tools/tdbg@v$v"
+  mv "$stage/server" "$stage/temporal-server"
+  mv "$stage/sql" "$stage/temporal-sql-tool"
+  local src; src="$(module_dir "go.temporal.io/server@v$v")"
+  cp "$src/LICENSE" "$stage/LICENSE"
+  # The releases ship the sample configs beside the binaries.
+  cp -r "$src/config" "$stage/config"
+  chmod -R u+w,go+rX "$stage"
+  pack "$rel" "$archive" "$stage"
+  rm -rf "$stage"
+}
+
+build_ui() {
+  local v="$UI_VERSION" rel="$MIRROR_DIR/temporalio/ui-server/releases/download/v$UI_VERSION"
+  local archive="ui-server_${v}_linux_${GOARCH}.tar.gz"
+  [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
+  log "building ui-server $v"
+  local stage; stage="$(mktemp -d)"
+  GOBIN="$stage" go install -trimpath -ldflags "-s -w" \
+    "github.com/temporalio/ui-server/v2/cmd/server@v$v"
+  mv "$stage/server" "$stage/ui-server"
+  local src; src="$(module_dir "github.com/temporalio/ui-server/v2@v$v")"
+  cp "$src/LICENSE" "$stage/LICENSE"
+  cp -r "$src/config" "$stage/config"
+  chmod -R u+w,go+rX "$stage"
+  pack "$rel" "$archive" "$stage"
+  rm -rf "$stage"
+}
+
+command -v go >/dev/null || die "go is not installed: the test mirror builds Temporal from its Go modules"
+mkdir -p "$CACHE_DIR" "$MIRROR_DIR"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(cli server ui)
+for t in "${targets[@]}"; do
+  case "$t" in
+    cli) build_cli ;;
+    server) build_server ;;
+    ui) build_ui ;;
+    *) die "unknown artifact '$t' (expected cli, server or ui)" ;;
+  esac
+done
