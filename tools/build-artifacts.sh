@@ -16,7 +16,8 @@ export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:--buildvcs=false}" GOTOOLCHAIN=local
 pack() {
   local release_dir="$1" archive="$2" stage="$3"
   mkdir -p "$release_dir"
-  tar -C "$stage" -czf "$release_dir/$archive.tmp" --owner=0 --group=0 --sort=name .
+  # Files at the top level, no "./" entry (it would carry the temp dir's 0700 mode).
+  (cd "$stage" && tar -czf "$release_dir/$archive.tmp" --owner=0 --group=0 --sort=name -- *)
   mv "$release_dir/$archive.tmp" "$release_dir/$archive"
   (cd "$release_dir" && sha256sum -- *.tar.gz > checksums.txt)
   log "packed $release_dir/$archive"

@@ -1,0 +1,21 @@
+"""The preset after `temporal_state: absent`: service and binaries gone, data kept."""
+
+from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE, testinfra_hosts  # noqa: F401
+
+
+def test_service_is_gone(absent):
+    assert not absent.file(UNIT_FILE).exists
+    result = absent.run("systemctl is-active %s" % SERVICE)
+    assert result.stdout.strip() in ("inactive", "unknown")
+    assert not absent.socket("tcp://0.0.0.0:7233").is_listening
+
+
+def test_binaries_are_gone(absent):
+    assert not absent.file(CLI_LINK).exists
+    assert not absent.file("/opt/temporal/cli").exists
+
+
+def test_data_is_kept(absent):
+    db = absent.file(DB_FILE)
+    assert db.is_file and db.size > 0
+    assert absent.user("temporal").exists

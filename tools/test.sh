@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing (venv, Docker
+# engine, systemd test image, Temporal binaries built from Go modules), then runs
+# lint, sanity, unit tests, module integration tests and the molecule scenarios.
+#
+# usage: tools/test.sh [lint|sanity|units|modules|molecule ...]   (default: all)
+source "$(dirname "$0")/lib.sh"
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(lint sanity units modules molecule)
+
+activate_venv
+export TEMPORALOPS_CONTROLLER_CLI
+TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"
+export TEMPORALOPS_MIRROR_URL="$MIRROR_URL"
+"$REPO_ROOT/tools/mirror.sh" cli
+
+declare -A took
+run_step() {
+  local name="$1" started=$SECONDS
+  log "test step: $name"
+  case "$name" in
+    lint)
+      (cd "$REPO_ROOT" && ansible-lint --offline) ;;
+    sanity)
+      "$REPO_ROOT/tools/ansible-test.sh" sanity --python 3.11 --local ;;
+    units)
+      (cd "$REPO_ROOT" && python -m pytest -q tests/unit) ;;
+    modules)
+      if [ -x "$REPO_ROOT/tools/test-modules.sh" ]; then "$REPO_ROOT/tools/test-modules.sh"; fi ;;
+    molecule)
+      "$REPO_ROOT/tools/test-image.sh"
+      for scenario in "$REPO_ROOT"/molecule/*/; do
+        (cd "$REPO_ROOT" && molecule test -s "$(basename "$scenario")")
+      done ;;
+    *) die "unknown step '$name' (lint, sanity, units, modules, molecule)" ;;
+  esac
+  took[$name]=$((SECONDS - started))
+}
+
+for step in "${steps[@]}"; do
+  run_step "$step"
+done
+
+log "all test steps passed"
+for step in "${steps[@]}"; do
+  printf '  %-10s %4ss\n' "$step" "${took[$step]}" >&2
+done
