@@ -55,3 +55,28 @@ def cli(host, *args):
 
 def _quote(arg):
     return "'" + arg.replace("'", "'\\''") + "'"
+
+
+def run_playbook(tmp_path, roles, extra_vars, check=False):
+    """Apply roles of the collection to the test host with extra vars; return (rc, output)."""
+    import json
+    import subprocess
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(
+        "- hosts: all\n  become: true\n  roles:\n" + "".join("    - %s\n" % r for r in roles)
+    )
+    varfile = tmp_path / "vars.json"
+    varfile.write_text(json.dumps(extra_vars))
+    cmd = ["ansible-playbook", "-i", INVENTORY, str(playbook), "-e", "@%s" % varfile]
+    if check:
+        cmd.append("--check")
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    return run.returncode, run.stdout + run.stderr
+
+
+def recap_changed(output):
+    """The changed= count of the play recap."""
+    import re
+    counts = re.findall(r"changed=(\d+)", output)
+    assert counts, output[-2000:]
+    return int(counts[-1])
