@@ -16,5 +16,5 @@ mkdir -p "$tree"
 # ansible-test only looks at files git knows: give the copy its own repository.
 (cd "$tree" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm snapshot)
 
-cd "$tree"
+cd "$tree" || exit 1
 exec ansible-test "$@"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # its variables are read by the scripts that source it
 # Shared settings for the tools/ scripts. Source it; do not run it.
 # Everything slow to make (venv, Go builds, tarballs, images) lives in one cache
 # directory outside the checkout, so a fresh clone on the same machine reuses it.

@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(lint sanity units modules molecule)
 
+"$REPO_ROOT/tools/host-packages.sh"
 activate_venv
 export TEMPORALOPS_CONTROLLER_CLI
 TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"

@@ -2,7 +2,10 @@
 
 import pytest
 
-from conftest import UNIT_FILE, recap_changed, run_playbook, testinfra_hosts  # noqa: F401
+import conftest
+from conftest import UNIT_FILE, recap_changed, run_playbook
+
+testinfra_hosts = conftest.testinfra_hosts
 
 PRESET = "temporalops.temporal.temporal"
 CLI = "temporalops.temporal.cli"

@@ -3,7 +3,10 @@
 import os
 import subprocess
 
-from conftest import CLI_VERSION, recap_changed, run_playbook, testinfra_hosts  # noqa: F401
+import conftest
+from conftest import CLI_VERSION, recap_changed, run_playbook
+
+testinfra_hosts = conftest.testinfra_hosts
 
 CLI = "temporalops.temporal.cli"
 RELEASE_PATH = "temporalio/cli/releases/download/v%s" % CLI_VERSION

@@ -1,6 +1,9 @@
 """The preset after `temporal_state: absent`: service and binaries gone, data kept."""
 
-from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE, testinfra_hosts  # noqa: F401
+import conftest
+from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE
+
+testinfra_hosts = conftest.testinfra_hosts
 
 
 def test_service_is_gone(absent):
