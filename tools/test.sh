@@ -3,11 +3,11 @@
 # engine, systemd test image, Temporal binaries built from Go modules), then runs
 # lint, sanity, unit tests, module integration tests and the molecule scenarios.
 #
-# usage: tools/test.sh [lint|sanity|units|modules|molecule ...]   (default: all)
+# usage: tools/test.sh [lint|sanity|units|build|modules|molecule ...]   (default: all)
 source "$(dirname "$0")/lib.sh"
 
 steps=("$@")
-[ ${#steps[@]} -gt 0 ] || steps=(lint sanity units modules molecule)
+[ ${#steps[@]} -gt 0 ] || steps=(lint sanity units build modules molecule)
 
 "$REPO_ROOT/tools/host-packages.sh"
 activate_venv
@@ -27,6 +27,8 @@ run_step() {
       "$REPO_ROOT/tools/ansible-test.sh" sanity --python 3.11 --local ;;
     units)
       (cd "$REPO_ROOT" && python -m pytest -q tests/unit) ;;
+    build)
+      "$REPO_ROOT/tools/test-build.sh" ;;
     modules)
       if [ -x "$REPO_ROOT/tools/test-modules.sh" ]; then "$REPO_ROOT/tools/test-modules.sh"; fi ;;
     molecule)
@@ -34,7 +36,7 @@ run_step() {
       for scenario in "$REPO_ROOT"/molecule/*/; do
         (cd "$REPO_ROOT" && molecule test -s "$(basename "$scenario")")
       done ;;
-    *) die "unknown step '$name' (lint, sanity, units, modules, molecule)" ;;
+    *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
   esac
   took[$name]=$((SECONDS - started))
 }
@@ -45,5 +47,7 @@ done
 
 log "all test steps passed"
 for step in "${steps[@]}"; do
-  printf '  %-10s %4ss\n' "$step" "${took[$step]}" >&2
+  printf '  %-10s %4ss\n' "$step" "${took[$step]}"
 done
+# set -e stops at the first failing step, so reaching here means every step passed.
+printf 'steps: %d passed, 0 failed\n' "${#steps[@]}"
