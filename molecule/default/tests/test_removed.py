@@ -1,7 +1,7 @@
 """The preset after `temporal_state: absent`: service and binaries gone, data kept."""
 
 import conftest
-from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE
+from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE, recap_changed, run_playbook
 
 testinfra_hosts = conftest.testinfra_hosts
 
@@ -22,3 +22,12 @@ def test_data_is_kept(absent):
     db = absent.file(DB_FILE)
     assert db.is_file and db.size > 0
     assert absent.user("temporal").exists
+
+
+def test_check_mode_on_a_bare_host_predicts_without_failing(absent, tmp_path):
+    """--check where nothing is installed: succeeds, reports changes, installs nothing."""
+    rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"], {}, check=True)
+    assert rc == 0, output[-3000:]
+    assert recap_changed(output) > 0, output[-3000:]
+    assert not absent.file(CLI_LINK).exists
+    assert not absent.file(UNIT_FILE).exists
