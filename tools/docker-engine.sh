@@ -13,6 +13,10 @@ if ! command -v dockerd >/dev/null; then
   apt-get install -y -qq docker.io >/dev/null
 fi
 log "starting dockerd"
+# A dockerd killed with its machine's last session leaves a pid file that blocks a new one.
+if ! pgrep -x dockerd >/dev/null; then
+  rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
+fi
 mkdir -p "$CACHE_DIR"
 nohup dockerd >"$CACHE_DIR/dockerd.log" 2>&1 &
 for _ in $(seq 1 60); do
