@@ -126,7 +126,7 @@ class TemporalCLI:
         self.last_error = None
         self.params = module.params
         self.binary = self._find_binary()
-        self.timeout = self._duration_param('command_timeout')
+        self.timeout = self.duration_param('command_timeout')
 
     def _find_binary(self):
         wanted = self.params.get('cli_path') or 'temporal'
@@ -140,7 +140,7 @@ class TemporalCLI:
             self.module.fail_json(msg='The temporal CLI was not found (looked for %s). %s' % (wanted, INSTALL_HINT))
         return found
 
-    def _duration_param(self, name):
+    def duration_param(self, name):
         try:
             return parse_duration(self.params[name])
         except ValueError as e:
@@ -166,13 +166,18 @@ class TemporalCLI:
         env = {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
         return env
 
+    def execute(self, args, namespace=None, timeout=None):
+        """Run `temporal <args>` with the connection flags; (rc, stdout, stderr, argv), no judgement."""
+        argv = [self.binary] + list(args) + self.connection_args(namespace, timeout)
+        rc, stdout, stderr = self.module.run_command(argv, environ_update=self.environment())
+        return rc, stdout, stderr, argv
+
     def run(self, args, namespace=None, timeout=None, missing_ok=False, parse=True):
         """Run `temporal <args>` and return its parsed JSON output (or text if parse=False).
 
         missing_ok: return None when the object does not exist instead of failing.
         """
-        argv = [self.binary] + list(args) + self.connection_args(namespace, timeout)
-        rc, stdout, stderr = self.module.run_command(argv, environ_update=self.environment())
+        rc, stdout, stderr, argv = self.execute(args, namespace, timeout)
         if rc != 0:
             message = error_message(stdout, stderr)
             kind, label = classify_error(message)
@@ -187,9 +192,9 @@ class TemporalCLI:
                 error=kind, rc=rc, cmd=' '.join(argv), stdout=stdout, stderr=stderr)
         if not parse:
             return stdout
-        return self._parse(stdout, args)
+        return self.parse(stdout, args)
 
-    def _parse(self, stdout, args):
+    def parse(self, stdout, args):
         text = stdout.strip()
         if not text:
             return {}

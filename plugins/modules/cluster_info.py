@@ -72,17 +72,13 @@ capabilities:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.cli import TemporalCLI, connection_argument_spec
-from ansible_collections.temporalops.temporal.plugins.module_utils.durations import parse_duration
 
 # Each probe while waiting gets this long, so one hung connection attempt cannot use up the wait.
 PROBE_TIMEOUT = 5
 
 
 def wait_until_serving(module, cli):
-    try:
-        timeout = parse_duration(module.params['wait_timeout'])
-    except ValueError as e:
-        module.fail_json(msg='wait_timeout: %s' % e)
+    timeout = cli.duration_param('wait_timeout')
     probe = TemporalCLI(module, fail_on_error=False)
     probe.timeout = min(PROBE_TIMEOUT, cli.timeout)
     serving = cli.poll(lambda: (probe.run(['operator', 'cluster', 'health']) or {}).get('status') == 'SERVING',
