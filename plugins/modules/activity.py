@@ -18,7 +18,7 @@ description:
   - Reads the workflow's pending activities first; an activity that is no longer pending (already
     completed, failed or timed out) means no change.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   workflow_id:
     description:

@@ -16,7 +16,7 @@ description:
   - Asks the Temporal frontend whether it is serving, and which server version and capabilities it has.
   - Can wait until the service is serving, for example right after it was (re)started.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   wait_for:
     description:

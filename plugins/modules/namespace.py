@@ -17,7 +17,7 @@ description:
     differ, or deletes it.
   - Fields the task does not set are left as they are.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   name:
     description:
@@ -98,7 +98,7 @@ RETURN = r'''
 namespace:
   description:
     - The namespace after the task (predicted in check mode); empty when absent.
-    - O(retention) is in seconds; O(data) values are decoded from JSON.
+    - The retention is in seconds; data values are decoded from JSON.
   returned: always
   type: dict
   sample:

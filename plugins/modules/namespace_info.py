@@ -15,7 +15,7 @@ version_added: 0.1.0
 description:
   - Describes one namespace, or lists all namespaces of the service.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   name:
     description:

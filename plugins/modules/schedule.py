@@ -16,10 +16,10 @@ description:
   - Reads the schedule, compares its spec, action and policies with the task, and creates,
     updates (a full replacement, as the server requires), pauses/unpauses or deletes it only
     when they differ.
-  - Cron strings and calendar specs are compared in the compiled form the server keeps, so
-    C(0 12 * * Mon-Fri) and C({hour: 12, dayOfWeek: Mon-Fri}) are the same schedule.
+  - "Cron strings and calendar specs are compared in the compiled form the server keeps, so
+    C(0 12 * * Mon-Fri) and C({hour: 12, dayOfWeek: Mon-Fri}) are the same schedule."
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   schedule_id:
     description:

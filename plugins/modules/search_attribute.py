@@ -17,7 +17,7 @@ description:
   - A search attribute cannot change type; asking for another type than the existing one fails
     without changing anything.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   name:
     description:

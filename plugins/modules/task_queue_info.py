@@ -17,7 +17,7 @@ description:
     and the backlog statistics of the queue.
   - Handy after deploying workers, to check they are connected.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   task_queue:
     description:

@@ -22,7 +22,7 @@ description:
   - V(signaled) and V(reset) always act (a signal or a reset is an event, not a state) and fail when
     there is nothing to act on.
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   workflow_id:
     description:

@@ -17,11 +17,11 @@ description:
     wait until it reaches one of some statuses.
   - Without it, lists executions matching a visibility query, or counts them with O(count).
 author:
-  - temporalops maintainers
+  - temporalops maintainers (@temporalops)
 options:
   workflow_id:
     description:
-      - Execution to describe. A workflow ID that does not exist gives O(workflow={}), not an error.
+      - Execution to describe. A workflow ID that does not exist gives an empty RV(workflow), not an error.
     type: str
   run_id:
     description:
