@@ -62,14 +62,14 @@ def connection_argument_spec(**module_options):
 # First match wins; patterns are matched against the CLI's error message, lower-cased.
 # They cover gRPC status names and the CLI's own phrasing for the same condition.
 ERROR_KINDS = (
-    ('unavailable', 'Temporal service unavailable', (
-        'connection refused', 'connection error', 'failed reaching server', 'unavailable',
-        'deadline exceeded', 'no such host', 'handshake', 'i/o timeout', 'eof')),
     ('permission_denied', 'permission denied', (
         'permission denied', 'permissiondenied', 'unauthenticated', 'unauthorized', 'forbidden')),
     ('not_found', 'not found', ('not found', 'notfound')),
     ('already_exists', 'already exists', (
         'already exists', 'already registered', 'already started', 'alreadyexists')),
+    ('unavailable', 'Temporal service unavailable', (
+        'connection refused', 'connection error', 'unavailable', 'deadline exceeded', 'no such host',
+        'handshake', 'i/o timeout', 'eof')),
     ('invalid_argument', 'invalid argument', (
         'invalid argument', 'invalidargument', 'required flag', 'is not one of', 'unknown flag',
         'not valid', 'invalid', 'must be', 'not set on request')),
