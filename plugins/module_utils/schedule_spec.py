@@ -8,7 +8,7 @@
 The server stores cron strings and calendar specs compiled to "structured calendars"
 (ranges per field), so `schedule describe` never shows the cron string it was given.
 To compare, the module compiles the task's cron and calendar specs the same way and
-compares ranges: {field: [(start, end, step), ...]}.
+compares ranges: {field: [[start, end, step], ...]}.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -53,7 +53,7 @@ def _number(field, text):
 
 
 def _ranges(field, expression):
-    """[(start, end, step)] for one field written cron-style: '*', '*/15', '1-5', '9,17', 'Mon-Fri'."""
+    """[[start, end, step]] for one field written cron-style: '*', '*/15', '1-5', '9,17', 'Mon-Fri'."""
     low, high, _default = FIELDS[field]
     ranges = []
     for item in str(expression).split(','):
@@ -69,7 +69,7 @@ def _ranges(field, expression):
         else:
             start = _number(field, item)
             end = high if step != 1 and high is not None else start
-        ranges.append((start, end, step))
+        ranges.append([start, end, step])
     return sorted(ranges)
 
 
@@ -104,19 +104,19 @@ def calendar_from_server(structured):
         for r in structured.get(field) or []:
             start = r.get('start', 0)
             end = max(r.get('end', 0), start)
-            ranges.append((start, end, r.get('step', 1) or 1))
+            ranges.append([start, end, r.get('step', 1) or 1])
         calendar[field] = sorted(ranges)
     return calendar
 
 
 def interval_from_text(text):
-    """(every, offset) seconds for '90m', '60m/15m' or 3600."""
+    """[every, offset] seconds for '90m', '60m/15m' or 3600."""
     every, _sep, offset = str(text).partition('/')
-    return (parse_duration(every), parse_duration(offset) if offset else 0)
+    return [parse_duration(every), parse_duration(offset) if offset else 0]
 
 
 def interval_from_server(item):
-    return (parse_duration(item.get('interval', '0s')), parse_duration(item.get('phase', '0s')))
+    return [parse_duration(item.get('interval', '0s')), parse_duration(item.get('phase', '0s'))]
 
 
 def _canonical(calendars):
