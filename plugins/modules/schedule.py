@@ -204,11 +204,7 @@ from ansible_collections.temporalops.temporal.plugins.module_utils.payloads impo
     json_text,
     key_value_flags,
 )
-from ansible_collections.temporalops.temporal.plugins.module_utils.schedule_spec import (
-    SpecError,
-    desired_spec,
-    server_spec,
-)
+from ansible_collections.temporalops.temporal.plugins.module_utils.schedule_spec import desired_spec, server_spec
 from ansible_collections.temporalops.temporal.plugins.module_utils.state import differences, exit_with_diff, merged
 
 OVERLAP_POLICIES = ['Skip', 'BufferOne', 'BufferAll', 'CancelOther', 'TerminateOther', 'AllowAll']
@@ -360,6 +356,7 @@ def main():
         ensure_absent(module, cli, current)
     else:
         ensure_present(module, cli, current, desired)
+
 
 if __name__ == '__main__':
     main()
