@@ -56,7 +56,7 @@ def workflow_view(raw):
         start_time=info.get('startTime'),
         close_time=info.get('closeTime'),
         history_length=int(info.get('historyLength', 0) or 0),
-        cancel_requested=bool(info.get('cancelRequested', False)),
+        cancel_requested=bool((raw.get('workflowExtendedInfo') or {}).get('cancelRequested', False)),
         memo=decode_fields(info.get('memo')),
         search_attributes=decode_fields(info.get('searchAttributes')),
         pending_activities=[
