@@ -35,13 +35,16 @@ run_units() {
   python -m pytest -q -p no:cacheprovider tests/unit
 }
 
-work="" server_pid="" worker_pid=""
+work="" server_pid="" worker_pids=()
 cleanup() {
   # Only what this script started, by pid.
-  [ -z "$worker_pid" ] || kill "$worker_pid" 2>/dev/null || true
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  [ -z "$server_pid" ] || wait "$server_pid" 2>/dev/null || true
-  [ -z "$worker_pid" ] || wait "$worker_pid" 2>/dev/null || true
+  local pid
+  for pid in "${worker_pids[@]}" $server_pid; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${worker_pids[@]}" $server_pid; do
+    wait "$pid" 2>/dev/null || true
+  done
   [ -z "$work" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,18 +75,43 @@ start_server() {
   die "dev server did not become healthy on $address"
 }
 
+# start_worker ADDRESS QUEUE [NAMESPACE]: the test worker, polling once this returns.
 start_worker() {
-  local address="$1"
-  log "starting the test worker on task queue $WORKER_QUEUE"
-  python -u tests/integration/worker.py "$address" "$WORKER_QUEUE" >"$work/worker.log" 2>&1 &
-  worker_pid=$!
+  local address="$1" queue="$2" namespace="${3:-default}" log_file="$work/worker-$2.log" pid
+  log "starting the test worker on task queue $queue in namespace $namespace"
+  python -u tests/integration/worker.py "$address" "$queue" "$namespace" >"$log_file" 2>&1 &
+  pid=$!
+  worker_pids+=("$pid")
   for _ in $(seq 1 60); do
-    grep -q 'worker polling' "$work/worker.log" && return 0
-    kill -0 "$worker_pid" 2>/dev/null || { cat "$work/worker.log" >&2; die "worker exited"; }
+    grep -q 'worker polling' "$log_file" && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log_file" >&2; die "worker exited"; }
     sleep 0.5
   done
-  cat "$work/worker.log" >&2
+  cat "$log_file" >&2
   die "worker did not start"
+}
+
+playbook() {
+  ANSIBLE_ROLES_PATH="$REPO_ROOT/tests/integration/targets" ANSIBLE_NOCOLOR=1 \
+    ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+    ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" "$@"
+}
+
+# playbooks/operate.yml, as a user would run it: once to set things up, then with a
+# worker serving its queue and waiting for the result, which must change nothing.
+check_operate_playbook() {
+  local address="$1" cli="$2" second
+  log "playbooks/operate.yml, first run"
+  PATH="$(dirname "$cli"):$PATH" playbook -e "temporal_address=$address" playbooks/operate.yml
+  start_worker "$address" reports orders
+  log "playbooks/operate.yml, second run (must change nothing)"
+  second="$(PATH="$(dirname "$cli"):$PATH" playbook -e "temporal_address=$address" \
+    -e operate_wait_for_result=true playbooks/operate.yml)" || { printf '%s\n' "$second"; return 1; }
+  printf '%s\n' "$second" | tail -n 12
+  printf '%s\n' "$second" | grep -Eq 'localhost +: ok=[0-9]+ +changed=0 .*failed=0' \
+    || die "second run of playbooks/operate.yml changed something"
+  printf '%s\n' "$second" | grep -q 'report-c-42 run .* is completed' \
+    || die "the report workflow of playbooks/operate.yml did not complete"
 }
 
 run_integration() {
@@ -92,7 +120,7 @@ run_integration() {
   cli="$(private_cli)"
   address="127.0.0.1:$(free_port)"
   start_server "$cli" "$address"
-  start_worker "$address"
+  start_worker "$address" "$WORKER_QUEUE"
 
   cat >"$work/vars.yml" <<EOF
 temporal_address: "$address"
@@ -110,13 +138,11 @@ EOF
 
   log "integration targets: ${targets[*]}"
   local status=0
-  ANSIBLE_ROLES_PATH="$REPO_ROOT/tests/integration/targets" ANSIBLE_NOCOLOR=1 \
-    ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-    ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" \
-    -e "@$work/vars.yml" "$work/targets.yml" || status=$?
+  playbook -e "@$work/vars.yml" "$work/targets.yml" || status=$?
+  [ "$status" -ne 0 ] || check_operate_playbook "$address" "$cli" || status=$?
   if [ "$status" -ne 0 ]; then
     log "server log (last lines)"; tail -n 20 "$work/server.log" >&2 || true
-    log "worker log (last lines)"; tail -n 20 "$work/worker.log" >&2 || true
+    log "worker logs (last lines)"; tail -n 20 "$work"/worker-*.log >&2 || true
     return "$status"
   fi
 }

@@ -11,6 +11,7 @@ Workflows:
   WaitForFinish(x)   waits for the signal "finish" and returns {"input": x, "signal": <signal arg>}.
   AsyncActivity(x)   runs the activity "external", which is completed or failed from outside
                      (temporalops.temporal.activity) and returns its result.
+  ReportWorkflow(x)  returns {"report": x} at once (for playbooks/operate.yml).
 """
 
 import asyncio
@@ -33,6 +34,13 @@ class Echo:
     @workflow.run
     async def run(self, value=None):
         return {'echo': value}
+
+
+@workflow.defn(name='ReportWorkflow')
+class ReportWorkflow:
+    @workflow.run
+    async def run(self, value=None):
+        return {'report': value}
 
 
 @workflow.defn(name='WaitForFinish')
@@ -62,7 +70,7 @@ class AsyncActivity:
 
 async def main(address, task_queue, namespace):
     client = await Client.connect(address, namespace=namespace)
-    worker = Worker(client, task_queue=task_queue, workflows=[Echo, WaitForFinish, AsyncActivity],
+    worker = Worker(client, task_queue=task_queue, workflows=[Echo, WaitForFinish, AsyncActivity, ReportWorkflow],
                     activities=[external])
     print('worker polling %s on %s' % (task_queue, address), flush=True)
     await worker.run()
