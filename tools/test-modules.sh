@@ -25,7 +25,7 @@ done
                                      workflow workflow_info task_queue_info activity)
 
 activate_venv
-cd "$REPO_ROOT"
+cd "$REPO_ROOT" || exit 1
 
 WORKER_QUEUE=integration-worker
 declare -A took

@@ -52,7 +52,7 @@ RETURN = r'''
 namespaces:
   description:
     - The namespaces, in the shape the M(temporalops.temporal.namespace) module returns.
-    - O(retention) is in seconds; data values are decoded from JSON.
+    - The retention is in seconds; data values are decoded from JSON.
   returned: success
   type: list
   elements: dict
