@@ -70,6 +70,13 @@ options:
     description:
       - Where visibility records are archived. Cannot change once set.
     type: str
+  wait_timeout:
+    description:
+      - After creating the namespace, wait at most this long (seconds or a duration such as V(1m))
+        until the whole service knows it. Frontends learn of new namespaces from a cache that
+        refreshes every few seconds; until then, calls in the namespace fail with "not found".
+    type: str
+    default: 30s
 extends_documentation_fragment:
   - temporalops.temporal.connection
   - temporalops.temporal.attributes
@@ -186,9 +193,24 @@ def ensure_present(module, cli, current):
         before = current
         after = merged(current, dict(changes, data=merged(current['data'], changes.get('data', {}))))
         command = ['operator', 'namespace', 'update']
-    if changes and not module.check_mode:
+    changed = current is None or bool(changes)
+    if changed and not module.check_mode:
         cli.run(command + write_args(changes), namespace=name, parse=False)
-    exit_with_diff(module, bool(changes), before, after, namespace=after, changes=changes)
+        if current is None:
+            wait_until_usable(module, cli, name)
+    exit_with_diff(module, changed, before, after, namespace=after, changes=changes)
+
+
+def wait_until_usable(module, cli, name):
+    """Poll a call that goes through the namespace cache (not describe, which reads the database)."""
+    timeout = cli.duration_param('wait_timeout')
+    probe = TemporalCLI(module, fail_on_error=False)
+    usable = cli.poll(
+        lambda: probe.run(['operator', 'search-attribute', 'list'], namespace=name, parse=False) is not None,
+        timeout, interval=0.5)
+    if not usable:
+        module.fail_json(msg='Namespace %s was created but is not usable after %ss: %s' % (
+            name, timeout, probe.last_error), changed=True)
 
 
 def ensure_absent(module, cli, current):
@@ -210,11 +232,13 @@ def main():
             history_archival_uri=dict(type='str'),
             visibility_archival_state=dict(type='str', choices=['enabled', 'disabled']),
             visibility_archival_uri=dict(type='str'),
+            wait_timeout=dict(type='str', default='30s'),
         ),
         supports_check_mode=True,
     )
     cli = TemporalCLI(module)
     desired_fields(module)  # reject bad input before anything is read or written
+    cli.duration_param('wait_timeout')
     raw = cli.run(['operator', 'namespace', 'describe'], namespace=module.params['name'], missing_ok=True)
     current = namespace_view(raw) if raw is not None else None
     if module.params['state'] == 'present':

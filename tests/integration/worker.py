@@ -9,8 +9,8 @@ usage: python worker.py ADDRESS TASK_QUEUE [NAMESPACE]
 Workflows:
   Echo(x)            returns {"echo": x} at once.
   WaitForFinish(x)   waits for the signal "finish" and returns {"input": x, "signal": <signal arg>}.
-  AsyncActivity(x)   runs the activity "external", which is completed or failed from outside
-                     (temporalops.temporal.activity) and returns its result.
+  AsyncActivity(x)   runs the activity "external" (or x["activity_id"]), which is completed or
+                     failed from outside (temporalops.temporal.activity) and returns its result.
   ReportWorkflow(x)  returns {"report": x} at once (for playbooks/operate.yml).
 """
 
@@ -62,8 +62,9 @@ class WaitForFinish:
 class AsyncActivity:
     @workflow.run
     async def run(self, value=None):
+        activity_id = value.get('activity_id', 'external') if isinstance(value, dict) else 'external'
         return await workflow.execute_activity(
-            'external', value, activity_id='external',
+            'external', value, activity_id=activity_id,
             start_to_close_timeout=timedelta(minutes=10),
             retry_policy=RetryPolicy(maximum_attempts=1))
 
