@@ -185,7 +185,10 @@ PY
 
 for step in "${steps[@]}"; do
   started=$SECONDS
-  "run_$step"
+  case "$step" in
+    units) run_units ;;
+    integration) run_integration ;;
+  esac
   took[$step]=$((SECONDS - started))
 done
 

@@ -163,8 +163,7 @@ class TemporalCLI:
 
     def environment(self):
         # The API key goes through the environment so it never shows in argv (ps, logs).
-        env = {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
-        return env
+        return {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
 
     def execute(self, args, namespace=None, timeout=None):
         """Run `temporal <args>` with the connection flags; (rc, stdout, stderr, argv), no judgement."""
@@ -203,7 +202,7 @@ class TemporalCLI:
         except ValueError:
             pass
         try:
-            # jsonl, or several JSON documents printed one after another.
+            # jsonl: one JSON document per line.
             return [json.loads(line) for line in text.splitlines() if line.strip()]
         except ValueError:
             self.module.fail_json(msg='temporal %s printed output that is not JSON' % command_name(args), stdout=stdout)
