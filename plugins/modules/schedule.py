@@ -81,6 +81,7 @@ options:
   memo:
     description:
       - Memo of the started workflows, key to any YAML value.
+      - Passed on the CLI command line (unlike O(input)); keep secrets out of it.
     type: dict
     default: {}
   overlap_policy:

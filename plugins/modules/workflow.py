@@ -57,12 +57,14 @@ options:
   memo:
     description:
       - Memo of the started workflow, key to any YAML value.
+      - Passed on the CLI command line (unlike O(input)); keep secrets out of it.
     type: dict
     default: {}
   search_attributes:
     description:
       - Search attributes of the started workflow, name to value. The attributes must exist in the
         namespace (see M(temporalops.temporal.search_attribute)).
+      - Passed on the CLI command line; keep secrets out of it.
     type: dict
     default: {}
   id_reuse_policy:
