@@ -77,6 +77,10 @@ options:
         refreshes every few seconds; until then, calls in the namespace fail with "not found".
     type: str
     default: 30s
+notes:
+  - Deleting works on Temporal server 1.29 (the dev server of CLI 1.5.1 included). It is asynchronous
+    on the server side; the namespace is gone for the API at once. A server that refuses deletion
+    makes the task fail with the server's message, and nothing else changes.
 extends_documentation_fragment:
   - temporalops.temporal.connection
   - temporalops.temporal.attributes
