@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # How every module reaches the Temporal frontend through the temporal CLI.
+    DOCUMENTATION = r'''
+options:
+  address:
+    description:
+      - Temporal frontend gRPC endpoint, C(host:port).
+      - Falls back to the E(TEMPORAL_ADDRESS) environment variable.
+    type: str
+    default: localhost:7233
+  namespace:
+    description:
+      - Temporal namespace the command works in.
+      - Falls back to the E(TEMPORAL_NAMESPACE) environment variable.
+    type: str
+    default: default
+  api_key:
+    description:
+      - API key sent with every request.
+      - Passed to the CLI in its environment (E(TEMPORAL_API_KEY)), never on its command line.
+      - Falls back to the E(TEMPORAL_API_KEY) environment variable.
+      - With an API key the CLI turns TLS on unless O(tls=false).
+    type: str
+  tls:
+    description:
+      - Use TLS. When unset, the CLI decides (on when an API key or any TLS file is given).
+      - Falls back to the E(TEMPORAL_TLS) environment variable.
+    type: bool
+  tls_cert_path:
+    description:
+      - Client certificate (PEM) for mTLS. Falls back to E(TEMPORAL_TLS_CERT).
+    type: path
+  tls_key_path:
+    description:
+      - Client private key (PEM) for mTLS. Falls back to E(TEMPORAL_TLS_KEY).
+    type: path
+  tls_ca_path:
+    description:
+      - CA certificate (PEM) to verify the server with. Falls back to E(TEMPORAL_TLS_CA).
+    type: path
+  tls_server_name:
+    description:
+      - Server name to verify the server certificate against. Falls back to E(TEMPORAL_TLS_SERVER_NAME).
+    type: str
+  tls_disable_host_verification:
+    description:
+      - Do not verify the server host name. Falls back to E(TEMPORAL_TLS_DISABLE_HOST_VERIFICATION).
+    type: bool
+    default: false
+  grpc_meta:
+    description:
+      - Extra gRPC headers, name to value.
+      - They are passed on the CLI command line; put credentials in O(api_key) instead.
+    type: dict
+    default: {}
+  command_timeout:
+    description:
+      - Time limit for each CLI call, in seconds or as a duration such as V(30s) or V(2m).
+    type: str
+    default: 30s
+  cli_path:
+    description:
+      - Path of the C(temporal) binary. By default it is looked up on E(PATH) and in C(/usr/local/bin).
+      - The role M(temporalops.temporal.cli) is one way to install it.
+    type: path
+requirements:
+  - The C(temporal) CLI (1.x) on the host that runs the module.
+notes:
+  - Set connection options once for a play with
+    C(module_defaults) and the group C(group/temporalops.temporal.temporal).
+'''

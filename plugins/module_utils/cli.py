@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one way the modules talk to Temporal: the temporal CLI, with JSON output.
+
+Every module builds its argument spec with connection_argument_spec(), makes a
+TemporalCLI and calls run(). Errors never come back to the module as exceptions:
+run() turns them into fail_json with a message naming the address and namespace,
+except "not found" when the caller asks for it (missing_ok), which returns None.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import re
+import tempfile
+import time
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.temporalops.temporal.plugins.module_utils.durations import (
+    format_duration,
+    parse_duration,
+)
+
+# Where the role temporalops.temporal.cli links the binary; not always on PATH for
+# non-login shells.
+CLI_EXTRA_DIRS = ['/usr/local/bin']
+
+INSTALL_HINT = (
+    'Install it on this host with the role temporalops.temporal.cli, '
+    'or point cli_path at the binary.'
+)
+
+
+def connection_argument_spec(**module_options):
+    """Connection options shared by all modules, plus the module's own options."""
+    spec = dict(
+        address=dict(type='str', default='localhost:7233', fallback=(env_fallback, ['TEMPORAL_ADDRESS'])),
+        namespace=dict(type='str', default='default', fallback=(env_fallback, ['TEMPORAL_NAMESPACE'])),
+        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['TEMPORAL_API_KEY'])),
+        tls=dict(type='bool', fallback=(env_fallback, ['TEMPORAL_TLS'])),
+        tls_cert_path=dict(type='path', fallback=(env_fallback, ['TEMPORAL_TLS_CERT'])),
+        tls_key_path=dict(type='path', fallback=(env_fallback, ['TEMPORAL_TLS_KEY'])),
+        tls_ca_path=dict(type='path', fallback=(env_fallback, ['TEMPORAL_TLS_CA'])),
+        tls_server_name=dict(type='str', fallback=(env_fallback, ['TEMPORAL_TLS_SERVER_NAME'])),
+        tls_disable_host_verification=dict(
+            type='bool', default=False, fallback=(env_fallback, ['TEMPORAL_TLS_DISABLE_HOST_VERIFICATION'])),
+        grpc_meta=dict(type='dict', default={}),
+        command_timeout=dict(type='str', default='30s'),
+        cli_path=dict(type='path'),
+    )
+    spec.update(module_options)
+    return spec
+
+
+# First match wins; patterns are matched against the CLI's error message, lower-cased.
+# They cover gRPC status names and the CLI's own phrasing for the same condition.
+ERROR_KINDS = (
+    ('permission_denied', 'permission denied', (
+        'permission denied', 'permissiondenied', 'unauthenticated', 'unauthorized', 'forbidden')),
+    ('not_found', 'not found', ('not found', 'notfound')),
+    ('already_exists', 'already exists', (
+        'already exists', 'already registered', 'already started', 'alreadyexists')),
+    ('unavailable', 'Temporal service unavailable', (
+        'connection refused', 'connection error', 'unavailable', 'deadline exceeded', 'no such host',
+        'handshake', 'i/o timeout', 'eof')),
+    ('invalid_argument', 'invalid argument', (
+        'invalid argument', 'invalidargument', 'required flag', 'is not one of', 'unknown flag',
+        'not valid', 'invalid', 'must be', 'not set on request')),
+)
+
+
+def classify_error(message):
+    """Return (kind, label) for a CLI error message; kind is 'error' when unknown."""
+    lowered = message.lower()
+    for kind, label, patterns in ERROR_KINDS:
+        if any(pattern in lowered for pattern in patterns):
+            return kind, label
+    return 'error', 'error'
+
+
+def error_message(stdout, stderr):
+    """The CLI's own error text: the last ERROR record of its JSON log, else the last line."""
+    message = ''
+    for line in (stderr or '').splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            message = re.sub(r'^Error:\s*', '', line)
+            continue
+        if isinstance(record, dict) and record.get('level') == 'ERROR':
+            message = record.get('msg', line)
+    if not message:
+        # Usage errors go to stdout with the help text; their first line says what is wrong.
+        lines = [line for line in (stdout or '').splitlines() if line.strip()]
+        message = re.sub(r'^Error:\s*', '', lines[0]) if lines else 'no error output'
+    return message
+
+
+def command_name(args):
+    """'workflow start' for ['workflow', 'start', '--type', ...]: the words before the first flag."""
+    words = []
+    for arg in args:
+        if arg.startswith('-'):
+            break
+        words.append(arg)
+    return ' '.join(words)
+
+
+class TemporalCLI:
+    """Runs `temporal ...` for one module invocation."""
+
+    def __init__(self, module, fail_on_error=True):
+        """fail_on_error=False: run() returns None on errors and keeps the message in last_error."""
+        self.module = module
+        self.fail_on_error = fail_on_error
+        self.last_error = None
+        self.params = module.params
+        self.binary = self._find_binary()
+        self.timeout = self.duration_param('command_timeout')
+
+    def _find_binary(self):
+        wanted = self.params.get('cli_path') or 'temporal'
+        if os.path.sep in wanted:
+            if os.path.isfile(wanted) and os.access(wanted, os.X_OK):
+                return wanted
+            found = None
+        else:
+            found = self.module.get_bin_path(wanted, opt_dirs=CLI_EXTRA_DIRS)
+        if not found:
+            self.module.fail_json(msg='The temporal CLI was not found (looked for %s). %s' % (wanted, INSTALL_HINT))
+        return found
+
+    def duration_param(self, name):
+        try:
+            return parse_duration(self.params[name])
+        except ValueError as e:
+            self.module.fail_json(msg='%s: %s' % (name, e))
+
+    def connection_args(self, namespace=None, timeout=None):
+        p = self.params
+        args = ['--address', p['address'], '--namespace', namespace or p['namespace']]
+        if p['tls'] is not None:
+            args.append('--tls=%s' % ('true' if p['tls'] else 'false'))
+        for option in ('tls_cert_path', 'tls_key_path', 'tls_ca_path', 'tls_server_name'):
+            if p[option]:
+                args.extend(['--' + option.replace('_', '-'), p[option]])
+        if p['tls_disable_host_verification']:
+            args.append('--tls-disable-host-verification')
+        for key in sorted(p['grpc_meta']):
+            args.extend(['--grpc-meta', '%s=%s' % (key, p['grpc_meta'][key])])
+        args.extend(['--command-timeout', format_duration(timeout or self.timeout)])
+        return args + ['--log-format', 'json', '--output', 'json']
+
+    def environment(self):
+        # The API key goes through the environment so it never shows in argv (ps, logs).
+        return {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
+
+    def execute(self, args, namespace=None, timeout=None):
+        """Run `temporal <args>` with the connection flags; (rc, stdout, stderr, argv), no judgement."""
+        argv = [self.binary] + list(args) + self.connection_args(namespace, timeout)
+        rc, stdout, stderr = self.module.run_command(argv, environ_update=self.environment())
+        return rc, stdout, stderr, argv
+
+    def run(self, args, namespace=None, timeout=None, missing_ok=False, parse=True):
+        """Run `temporal <args>` and return its parsed JSON output (or text if parse=False).
+
+        missing_ok: return None when the object does not exist instead of failing.
+        """
+        rc, stdout, stderr, argv = self.execute(args, namespace, timeout)
+        if rc != 0:
+            message = error_message(stdout, stderr)
+            kind, label = classify_error(message)
+            if missing_ok and kind == 'not_found':
+                return None
+            self.last_error = message
+            if not self.fail_on_error:
+                return None
+            self.module.fail_json(
+                msg='temporal %s failed (%s) against %s, namespace %s: %s' % (
+                    command_name(args), label, self.params['address'], namespace or self.params['namespace'], message),
+                error=kind, rc=rc, cmd=' '.join(argv), stdout=stdout, stderr=stderr)
+        if not parse:
+            return stdout
+        return self.parse(stdout, args)
+
+    def parse(self, stdout, args):
+        text = stdout.strip()
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+        try:
+            # jsonl: one JSON document per line.
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        except ValueError:
+            self.module.fail_json(msg='temporal %s printed output that is not JSON' % command_name(args), stdout=stdout)
+
+    def payload_file(self, value):
+        """Write one JSON payload to a private file for --input-file; inputs may be large or secret."""
+        fd, path = tempfile.mkstemp(prefix='temporal-input-', suffix='.json', dir=self.module.tmpdir)
+        with os.fdopen(fd, 'w') as handle:
+            json.dump(value, handle, sort_keys=True)
+        return path
+
+    def poll(self, probe, timeout, interval=1.0):
+        """Call probe() until it returns something truthy or timeout seconds pass; return the last value."""
+        deadline = time.time() + timeout
+        while True:
+            value = probe()
+            if value or time.time() >= deadline:
+                return value
+            time.sleep(min(interval, max(0.0, deadline - time.time())))

@@ -1,0 +1,115 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cluster_info
+short_description: Health, version and capabilities of a Temporal service
+version_added: 0.1.0
+description:
+  - Asks the Temporal frontend whether it is serving, and which server version and capabilities it has.
+  - Can wait until the service is serving, for example right after it was (re)started.
+author:
+  - temporalops maintainers (@temporalops)
+options:
+  wait_for:
+    description:
+      - Wait until the service reports V(SERVING), for at most O(wait_timeout).
+      - Without it, a service that cannot be reached makes the module fail at once.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How long O(wait_for) waits, in seconds or as a duration such as V(2m).
+    type: str
+    default: 60s
+extends_documentation_fragment:
+  - temporalops.temporal.connection
+  - temporalops.temporal.attributes.INFO_MODULE
+'''
+
+EXAMPLES = r'''
+- name: Wait for the frontend after a restart
+  temporalops.temporal.cluster_info:
+    address: 127.0.0.1:7233
+    wait_for: true
+    wait_timeout: 2m
+
+- name: Read the server version
+  temporalops.temporal.cluster_info:
+    address: 127.0.0.1:7233
+  register: cluster
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "Temporal {{ cluster.server_version }} is {{ cluster.status }}"
+'''
+
+RETURN = r'''
+status:
+  description: Health of the frontend as reported by the server.
+  returned: success
+  type: str
+  sample: SERVING
+server_version:
+  description: Version of the Temporal server.
+  returned: success
+  type: str
+  sample: 1.29.1
+capabilities:
+  description: Capabilities the server announces, name to flag.
+  returned: success
+  type: dict
+  sample: {"supportsSchedules": true, "nexus": true}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.temporalops.temporal.plugins.module_utils.cli import TemporalCLI, connection_argument_spec
+
+# Each probe while waiting gets this long, so one hung connection attempt cannot use up the wait.
+PROBE_TIMEOUT = 5
+
+
+def wait_until_serving(module, cli):
+    timeout = cli.duration_param('wait_timeout')
+    probe = TemporalCLI(module, fail_on_error=False)
+    probe.timeout = min(PROBE_TIMEOUT, cli.timeout)
+    serving = cli.poll(lambda: (probe.run(['operator', 'cluster', 'health']) or {}).get('status') == 'SERVING',
+                       timeout)
+    if not serving:
+        module.fail_json(msg='Temporal at %s did not report SERVING within %ss: %s' % (
+            module.params['address'], timeout, probe.last_error or 'not serving'))
+    return 'SERVING'
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            wait_for=dict(type='bool', default=False),
+            wait_timeout=dict(type='str', default='60s'),
+        ),
+        supports_check_mode=True,
+    )
+    cli = TemporalCLI(module)
+    if module.params['wait_for']:
+        status = wait_until_serving(module, cli)
+    else:
+        status = cli.run(['operator', 'cluster', 'health']).get('status')
+    system = cli.run(['operator', 'cluster', 'system'])
+    module.exit_json(
+        changed=False,
+        status=status,
+        server_version=system.get('serverVersion'),
+        capabilities=system.get('capabilities', {}),
+    )
+
+
+if __name__ == '__main__':
+    main()
