@@ -193,40 +193,6 @@ for step in "${steps[@]}"; do
 done
 
 log "module tests passed"
-# The EXAMPLES of every module, run as written against the dev server (only the address
-# changed), with what they assume: a worker on "billing", releases waiting for approval.
-check_module_examples() {
-  local address="$1" cli="$2" release
-  log "module EXAMPLES, as written"
-  start_worker "$address" billing || return 1
-  for release in release-4.2 release-4.3; do
-    "$cli" workflow start --address "$address" --workflow-id "$release" --type AsyncActivity \
-      --task-queue billing --input '{"activity_id": "approval"}' -o none || return 1
-  done
-  python - "$address" "$work/examples.yml" <<'PY'
-import ast, sys, yaml
-address, out = sys.argv[1:]
-modules = ['cluster_info', 'namespace', 'namespace_info', 'search_attribute', 'schedule', 'workflow',
-           'workflow_info', 'task_queue_info', 'activity']
-tasks = []
-for name in modules:
-    tree = ast.parse(open('plugins/modules/%s.py' % name).read())
-    examples = next(n.value.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == 'EXAMPLES')
-    tasks += yaml.safe_load(examples.replace('127.0.0.1:7233', address))
-play = [{'name': 'Module EXAMPLES', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
-open(out, 'w').write(yaml.safe_dump(play, sort_keys=False))
-PY
-  [ -s "$work/examples.yml" ] || return 1
-  # The activity examples need the activities to be pending already.
-  for release in release-4.2 release-4.3; do
-    for _ in $(seq 1 40); do
-      "$cli" workflow describe --address "$address" --workflow-id "$release" -o json | grep -q '"approval"' && break
-      sleep 0.25
-    done
-  done
-  PATH="$(dirname "$cli"):$PATH" playbook "$work/examples.yml"
-}
-
 for step in "${steps[@]}"; do
   printf '  %-12s %4ss\n' "$step" "${took[$step]}" >&2
 done
