@@ -61,7 +61,8 @@ options:
   grpc_meta:
     description:
       - Extra gRPC headers, name to value.
-      - They are passed on the CLI command line; put credentials in O(api_key) instead.
+      - Passed to the CLI in its environment (E(TEMPORAL_GRPC_META_<NAME>)), never on its command line,
+        so they may carry credentials. Names hold letters, digits and dashes.
     type: dict
     default: {}
   command_timeout:

@@ -51,12 +51,16 @@ def connection_argument_spec(**module_options):
         tls_server_name=dict(type='str', fallback=(env_fallback, ['TEMPORAL_TLS_SERVER_NAME'])),
         tls_disable_host_verification=dict(
             type='bool', default=False, fallback=(env_fallback, ['TEMPORAL_TLS_DISABLE_HOST_VERIFICATION'])),
-        grpc_meta=dict(type='dict', default={}),
+        grpc_meta=dict(type='dict', default={}, no_log=True),
         command_timeout=dict(type='str', default='30s'),
         cli_path=dict(type='path'),
     )
     spec.update(module_options)
     return spec
+
+
+# gRPC header names the CLI can take from its environment (see TemporalCLI.environment).
+GRPC_META_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*$')
 
 
 # First match wins; patterns are matched against the CLI's error message, lower-cased.
@@ -125,6 +129,7 @@ class TemporalCLI:
         self.fail_on_error = fail_on_error
         self.last_error = None
         self.params = module.params
+        self._check_grpc_meta()
         self.binary = self._find_binary()
         self.timeout = self.duration_param('command_timeout')
 
@@ -156,14 +161,23 @@ class TemporalCLI:
                 args.extend(['--' + option.replace('_', '-'), p[option]])
         if p['tls_disable_host_verification']:
             args.append('--tls-disable-host-verification')
-        for key in sorted(p['grpc_meta']):
-            args.extend(['--grpc-meta', '%s=%s' % (key, p['grpc_meta'][key])])
         args.extend(['--command-timeout', format_duration(timeout or self.timeout)])
         return args + ['--log-format', 'json', '--output', 'json']
 
     def environment(self):
-        # The API key goes through the environment so it never shows in argv (ps, logs).
-        return {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
+        # Secrets go through the environment so they never show in argv (ps, logs): the API
+        # key, and gRPC headers (often credentials), which the CLI reads from
+        # TEMPORAL_GRPC_META_<NAME>, '_' standing for '-'.
+        env = {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
+        for key, value in self.params['grpc_meta'].items():
+            env['TEMPORAL_GRPC_META_' + key.upper().replace('-', '_')] = str(value)
+        return env
+
+    def _check_grpc_meta(self):
+        bad = sorted(key for key in self.params['grpc_meta'] if not GRPC_META_KEY.match(key))
+        if bad:
+            self.module.fail_json(msg='grpc_meta header names may hold letters, digits and dashes only: %s' % (
+                ', '.join(bad)))
 
     def execute(self, args, namespace=None, timeout=None):
         """Run `temporal <args>` with the connection flags; (rc, stdout, stderr, argv), no judgement."""
