@@ -1,0 +1,39 @@
+"""The restart handler fires when the service definition changes, and only then."""
+
+import json
+
+import conftest
+from conftest import SERVICE, cli, recap_changed, run_playbook
+
+testinfra_hosts = conftest.testinfra_hosts
+
+PRESET = "temporalops.temporal.temporal"
+
+
+def main_pid(host):
+    return host.check_output("systemctl show -p MainPID --value %s" % SERVICE)
+
+
+def namespaces(host):
+    listed = cli(host, "operator", "namespace", "list", "-o", "json")
+    assert listed.rc == 0, listed.stderr
+    return {ns["namespaceInfo"]["name"] for ns in json.loads(listed.stdout)}
+
+
+def test_changed_settings_restart_once_and_a_rerun_leaves_the_process_alone(present, tmp_path):
+    more = {"dev_server_namespaces": ["orders", "billing", "shipping"]}
+    before = main_pid(present)
+    try:
+        rc, output = run_playbook(tmp_path, [PRESET], more)
+        assert rc == 0 and recap_changed(output) > 0, output[-3000:]
+        restarted = main_pid(present)
+        assert restarted != before
+        assert "shipping" in namespaces(present)
+
+        rc, output = run_playbook(tmp_path, [PRESET], more)
+        assert rc == 0 and recap_changed(output) == 0, output[-3000:]
+        assert main_pid(present) == restarted
+    finally:
+        # Back to the scenario's settings for the checks that follow.
+        rc, output = run_playbook(tmp_path, [PRESET], {})
+        assert rc == 0, output[-3000:]
