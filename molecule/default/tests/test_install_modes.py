@@ -62,3 +62,26 @@ def test_download_on_target(present, tmp_path):
     finally:
         present.run("systemctl stop test-mirror")
         present.run("rm -rf /srv/mirror")
+
+
+def test_interrupted_unpack_is_redone_and_old_versions_are_pruned(present, tmp_path):
+    """A version without the completion marker is unpacked again; only the newest others are kept."""
+    root = "/opt/prune"
+    paths = {"temporal_install_root": root, "temporal_install_bin_dir": root + "/bin"}
+    present.run_expect([0], "mkdir -p %s/bin %s/cli/%s" % (root, root, CLI_VERSION))
+    # Left behind by an unpack that died: an empty binary and no marker.
+    present.run_expect([0], "touch %s/cli/%s/temporal" % (root, CLI_VERSION))
+    for age, version in ((30, "1.0.0"), (20, "1.1.0"), (10, "1.2.0")):
+        present.run_expect([0], "mkdir -p {0}/cli/{1} && touch -d '{2} days ago' {0}/cli/{1}".format(
+            root, version, age))
+    try:
+        rc, output = run_playbook(tmp_path, [CLI], paths)
+        assert rc == 0, output[-3000:]
+        version = present.run("%s/bin/temporal --version" % root)
+        assert version.rc == 0 and CLI_VERSION in version.stdout
+        kept = present.check_output("ls %s/cli" % root).split()
+        assert sorted(kept) == sorted([CLI_VERSION, "1.2.0"])
+        rc, output = run_playbook(tmp_path, [CLI], paths)
+        assert rc == 0 and recap_changed(output) == 0, output[-3000:]
+    finally:
+        present.run("rm -rf %s" % root)
