@@ -5,7 +5,7 @@
 #   $MIRROR_DIR/temporalio/<repo>/releases/download/v<version>/<archive>
 # Nothing is rebuilt when the archive for that version is already in the cache.
 #
-# usage: tools/build-artifacts.sh [cli] [server] [ui]     (default: all three)
+# usage: tools/build-artifacts.sh [cli] [cli-previous] [server] [ui]     (default: all)
 source "$(dirname "$0")/lib.sh"
 
 GOARCH="${GOARCH:-amd64}"
@@ -29,12 +29,14 @@ module_dir() {
 }
 
 build_cli() {
-  local v="$CLI_VERSION" rel="$MIRROR_DIR/temporalio/cli/releases/download/v$CLI_VERSION"
+  local v="$1" rel="$MIRROR_DIR/temporalio/cli/releases/download/v$1"
   local archive="temporal_cli_${v}_linux_${GOARCH}.tar.gz"
   [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
   log "building temporal CLI $v (go install; the first build takes minutes)"
   local stage; stage="$(mktemp -d)"
-  GOBIN="$stage" go install -trimpath \
+  # The checksum database no longer answers for the ui-server versions older CLIs pin
+  # (v2.39.0 for CLI 1.4.1); the CLI module's own go.sum still pins their hashes.
+  GONOSUMDB=github.com/temporalio/ui-server GOBIN="$stage" go install -trimpath \
     -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$v" \
     "github.com/temporalio/cli/cmd/temporal@v$v"
   cp "$(module_dir "github.com/temporalio/cli@v$v")/LICENSE" "$stage/LICENSE"
@@ -84,12 +86,13 @@ build_ui() {
 command -v go >/dev/null || die "go is not installed: the test mirror builds Temporal from its Go modules"
 mkdir -p "$CACHE_DIR" "$MIRROR_DIR"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(cli server ui)
+[ ${#targets[@]} -gt 0 ] || targets=(cli cli-previous server ui)
 for t in "${targets[@]}"; do
   case "$t" in
-    cli) build_cli ;;
+    cli) build_cli "$CLI_VERSION" ;;
+    cli-previous) build_cli "$CLI_PREVIOUS_VERSION" ;;  # for the upgrade scenario
     server) build_server ;;
     ui) build_ui ;;
-    *) die "unknown artifact '$t' (expected cli, server or ui)" ;;
+    *) die "unknown artifact '$t' (expected cli, cli-previous, server or ui)" ;;
   esac
 done

@@ -9,6 +9,8 @@ CACHE_DIR="${TEMPORALOPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/temporalops}"
 
 # Versions the test mirror carries; the roles' defaults pin the same ones.
 CLI_VERSION="${TEMPORALOPS_CLI_VERSION:-1.5.1}"
+# An older release, for the scenario that upgrades a running dev server.
+CLI_PREVIOUS_VERSION="${TEMPORALOPS_CLI_PREVIOUS_VERSION:-1.4.1}"
 SERVER_VERSION="${TEMPORALOPS_SERVER_VERSION:-1.31.2}"
 UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.45.3}"
 

@@ -14,7 +14,7 @@ activate_venv
 export TEMPORALOPS_CONTROLLER_CLI
 TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"
 export TEMPORALOPS_MIRROR_URL="$MIRROR_URL"
-"$REPO_ROOT/tools/mirror.sh" cli
+"$REPO_ROOT/tools/mirror.sh" cli cli-previous
 
 declare -A took
 run_step() {

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 import conftest
-from conftest import CLI_BINARY, CLI_LINK, DATA_DIR, DB_FILE, SERVICE, UNIT_FILE, cli
+from conftest import CLI_BINARY, CLI_LINK, DATA_DIR, DB_FILE, SERVICE, UNIT_FILE, cli, workflow_status
 
 testinfra_hosts = conftest.testinfra_hosts
 
@@ -103,12 +103,7 @@ def test_workflow_survives_restart(present):
     assert started.rc == 0, started.stderr
     present.run_expect([0], "systemctl restart %s" % SERVICE)
     wait_serving(present)
-    described = cli(present, "workflow", "describe", "--workflow-id", workflow_id,
-                    "--namespace", "orders", "-o", "json")
-    assert described.rc == 0, described.stderr
-    info = json.loads(described.stdout)["workflowExecutionInfo"]
-    assert info["execution"]["workflowId"] == workflow_id
-    assert info["status"] == "WORKFLOW_EXECUTION_STATUS_RUNNING"
+    assert workflow_status(present, workflow_id, "orders") == "WORKFLOW_EXECUTION_STATUS_RUNNING"
 
 
 def test_frontend_reachable_from_the_machine(present, published):

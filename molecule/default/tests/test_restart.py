@@ -3,15 +3,11 @@
 import json
 
 import conftest
-from conftest import SERVICE, cli, recap_changed, run_playbook
+from conftest import cli, main_pid, recap_changed, run_playbook
 
 testinfra_hosts = conftest.testinfra_hosts
 
 PRESET = "temporalops.temporal.temporal"
-
-
-def main_pid(host):
-    return host.check_output("systemctl show -p MainPID --value %s" % SERVICE)
 
 
 def namespaces(host):

@@ -1,0 +1,37 @@
+"""Upgrading the dev server's CLI release keeps its data and restarts it on the new binary."""
+
+import conftest
+from conftest import CLI_LINK, KEEPSAKE, PID_FILE, UNIT_FILE, cli, main_pid, workflow_status
+
+testinfra_hosts = conftest.testinfra_hosts
+
+
+def installed_version(host):
+    return host.check_output("%s --version" % CLI_LINK)
+
+
+def test_previous_release_serves_and_holds_a_workflow(before, versions):
+    assert "temporal version %s " % versions["from"] in installed_version(before)
+    assert "/opt/temporal/cli/%s/temporal " % versions["from"] in before.file(UNIT_FILE).content_string
+    started = cli(before, "workflow", "start", "--type", "Keepsake", "--task-queue", "no-worker",
+                  "--workflow-id", KEEPSAKE, "--namespace", "orders")
+    assert started.rc == 0, started.stderr
+    assert workflow_status(before, KEEPSAKE, "orders") == "WORKFLOW_EXECUTION_STATUS_RUNNING"
+    before.run_expect([0], "echo %s > %s" % (main_pid(before), PID_FILE))
+
+
+def test_upgrade_runs_the_new_binary_in_a_new_process(upgraded, versions):
+    assert "temporal version %s " % versions["to"] in installed_version(upgraded)
+    unit = upgraded.file(UNIT_FILE).content_string
+    assert "/opt/temporal/cli/%s/temporal " % versions["to"] in unit
+    assert upgraded.service("temporal-dev-server").is_running
+    assert main_pid(upgraded) != upgraded.file(PID_FILE).content_string.strip()
+
+
+def test_upgrade_keeps_the_data(upgraded):
+    assert workflow_status(upgraded, KEEPSAKE, "orders") == "WORKFLOW_EXECUTION_STATUS_RUNNING"
+
+
+def test_previous_release_stays_for_rollback(upgraded, versions):
+    kept = upgraded.check_output("ls /opt/temporal/cli").split()
+    assert sorted(kept) == sorted([versions["from"], versions["to"]])
