@@ -37,8 +37,8 @@ run_step() {
       "$REPO_ROOT/tools/test-modules.sh" integration ;;
     molecule)
       "$REPO_ROOT/tools/test-image.sh"
-      for scenario in "$REPO_ROOT"/molecule/*/; do
-        (cd "$REPO_ROOT" && molecule test -s "$(basename "$scenario")")
+      for scenario in "$REPO_ROOT"/molecule/*/molecule.yml; do
+        (cd "$REPO_ROOT" && molecule test -s "$(basename "$(dirname "$scenario")")")
       done ;;
     *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
   esac

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 
+import pytest
 import testinfra.utils.ansible_runner
 
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
@@ -23,6 +24,18 @@ def phase(host, first):
     """Which step of the scenario this verify runs after: `first` until side_effect writes another."""
     marker = host.file(PHASE_FILE)
     return marker.content_string.strip() if marker.exists else first
+
+
+def phase_fixture(expected, first, reason):
+    """A host fixture that skips its test unless the scenario is in phase `expected`."""
+
+    @pytest.fixture(name=expected)
+    def fixture(host):
+        if phase(host, first) != expected:
+            pytest.skip(reason)
+        return host
+
+    return fixture
 
 
 def cli(host, *args):

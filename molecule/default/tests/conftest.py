@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, SERVICE, UNIT_FILE, cli, main_pid, phase, recap_changed, run_playbook,
+    CLI_LINK, HOSTS, INVENTORY, SERVICE, UNIT_FILE, cli, main_pid, phase_fixture, recap_changed, run_playbook,
     workflow_status)
 
 testinfra_hosts = HOSTS
@@ -20,18 +20,9 @@ CLI_VERSION = "1.5.1"
 CLI_BINARY = "/opt/temporal/cli/%s/temporal" % CLI_VERSION
 
 
-@pytest.fixture
-def present(host):
-    if phase(host, "present") != "present":
-        pytest.skip("checks the running service; this verify runs after temporal_state: absent")
-    return host
-
-
-@pytest.fixture
-def absent(host):
-    if phase(host, "present") != "absent":
-        pytest.skip("checks the removal; this verify runs after converge")
-    return host
+present = phase_fixture("present", first="present",
+                        reason="checks the running service; this verify runs after temporal_state: absent")
+absent = phase_fixture("absent", first="present", reason="checks the removal; this verify runs after converge")
 
 
 @pytest.fixture(scope="module")

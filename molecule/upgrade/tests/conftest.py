@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, UNIT_FILE, cli, main_pid, phase, workflow_status)
+    CLI_LINK, HOSTS, INVENTORY, UNIT_FILE, cli, main_pid, phase_fixture, workflow_status)
 
 testinfra_hosts = HOSTS
 
@@ -24,15 +24,6 @@ def versions():
     return {"from": str(host_vars["upgrade_from"]), "to": str(host_vars["upgrade_to"])}
 
 
-@pytest.fixture
-def before(host):
-    if phase(host, "before") != "before":
-        pytest.skip("checks the previous release; this verify runs after the upgrade")
-    return host
-
-
-@pytest.fixture
-def upgraded(host):
-    if phase(host, "before") != "upgraded":
-        pytest.skip("checks the upgrade; this verify runs before it")
-    return host
+before = phase_fixture("before", first="before",
+                       reason="checks the previous release; this verify runs after the upgrade")
+upgraded = phase_fixture("upgraded", first="before", reason="checks the upgrade; this verify runs before it")
