@@ -9,7 +9,7 @@ runs="${1:-3}"
 "$REPO_ROOT/tools/host-packages.sh"
 activate_venv
 "$REPO_ROOT/tools/mirror.sh" cli
-"$REPO_ROOT/tools/test-image.sh"
+"$REPO_ROOT/tools/test-image.sh" bookworm
 
 container=temporalops-bench
 inventory="$(mktemp)"
@@ -30,7 +30,7 @@ for run in $(seq 1 "$runs"); do
   docker rm -f "$container" >/dev/null 2>&1 || true
   docker run -d --name "$container" --cap-add SYS_ADMIN --cgroupns host \
     -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-    "$IMAGE_NAME" /lib/systemd/systemd >/dev/null
+    "$(test_image bookworm)" /lib/systemd/systemd >/dev/null
   sleep 3
   echo "run $run"
   play=(ansible-playbook -i "$inventory" temporalops.temporal.dev -e "temporal_install_base_url=$MIRROR_URL")

@@ -16,5 +16,23 @@ mkdir -p "$tree"
 # ansible-test only looks at files git knows: give the copy its own repository.
 (cd "$tree" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm snapshot)
 
+# ansible-test bootstraps pip into each sanity venv with a get-pip script it downloads from
+# a host out of reach here, cached under ~/.ansible/test/cache. Give it a HOME inside the
+# cache directory holding our stand-in and the pinned pip wheel (from PyPI) it installs.
+pip_version="$(python - <<'PY'
+import ansible_test._internal.python_requirements as r
+import inspect, re
+print(re.search(r"pip='([0-9.]+)'", inspect.getsource(r.get_venv_packages)).group(1))
+PY
+)" || die "cannot tell which pip version ansible-test bootstraps"
+test_home="$CACHE_DIR/ansible-test-home"
+bootstrap_dir="$test_home/.ansible/test/cache"
+mkdir -p "$bootstrap_dir"
+if [ ! -f "$bootstrap_dir/pip-$pip_version-py3-none-any.whl" ]; then
+  log "fetching the pip $pip_version wheel ansible-test bootstraps its venvs with"
+  pip download --quiet --no-deps --only-binary=:all: -d "$bootstrap_dir" "pip==$pip_version"
+fi
+cp "$REPO_ROOT/tools/get-pip-standin.py" "$bootstrap_dir/get_pip_${pip_version//./_}.py"
+
 cd "$tree" || exit 1
-exec ansible-test "$@"
+HOME="$test_home" exec ansible-test "$@"

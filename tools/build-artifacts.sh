@@ -23,9 +23,13 @@ pack() {
   log "packed $release_dir/$archive"
 }
 
-# module_dir MODULE@VERSION : where the module's source sits in GOMODCACHE.
+# module_dir MODULE@VERSION : where the module's source sits in GOMODCACHE (the caller's
+# GOTOOLCHAIN applies: a module that needs a newer Go is not downloaded by an older one).
 module_dir() {
-  (cd "$CACHE_DIR" && go mod download -json "$1" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')
+  (cd "$CACHE_DIR" && go mod download -json "$1" | python3 -c '
+import json, sys
+info = json.load(sys.stdin)
+sys.exit("go mod download %s: %s" % (sys.argv[1], info["Error"])) if "Error" in info else print(info["Dir"])' "$1")
 }
 
 build_cli() {
@@ -46,21 +50,24 @@ build_cli() {
 }
 
 build_server() {
-  local v="$SERVER_VERSION" rel="$MIRROR_DIR/temporalio/temporal/releases/download/v$SERVER_VERSION"
+  local v="$1" rel="$MIRROR_DIR/temporalio/temporal/releases/download/v$1"
   local archive="temporal_${v}_linux_${GOARCH}.tar.gz"
   [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
   log "building temporal-server, temporal-sql-tool, tdbg $v (the first build takes minutes)"
   local stage; stage="$(mktemp -d)"
-  GOBIN="$stage" go install -trimpath -ldflags "-s -w" \
+  GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" GOBIN="$stage" go install -trimpath -ldflags "-s -w" \
     "go.temporal.io/server/cmd/server@v$v" \
     "go.temporal.io/server/cmd/tools/sql@v$v" \
     "go.temporal.io/server/cmd/tools/tdbg@v$v"
   mv "$stage/server" "$stage/temporal-server"
   mv "$stage/sql" "$stage/temporal-sql-tool"
-  local src; src="$(module_dir "go.temporal.io/server@v$v")"
+  local src; src="$(GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" module_dir "go.temporal.io/server@v$v")"
   cp "$src/LICENSE" "$stage/LICENSE"
-  # The releases ship the sample configs beside the binaries.
+  # The releases ship the sample configs and the versioned SQL schema files beside the binaries.
   cp -r "$src/config" "$stage/config"
+  mkdir -p "$stage/schema"
+  cp -r "$src/schema/postgresql" "$src/schema/sqlite" "$stage/schema/"
+  find "$stage/schema" -name '*.go' -delete
   chmod -R u+w,go+rX "$stage"
   pack "$rel" "$archive" "$stage"
   rm -rf "$stage"
@@ -91,7 +98,7 @@ for t in "${targets[@]}"; do
   case "$t" in
     cli) build_cli "$CLI_VERSION" ;;
     cli-previous) build_cli "$CLI_PREVIOUS_VERSION" ;;  # for the upgrade scenario
-    server) build_server ;;
+    server) for v in $SERVER_VERSIONS; do build_server "$v"; done ;;
     ui) build_ui ;;
     *) die "unknown artifact '$t' (expected cli, cli-previous, server or ui)" ;;
   esac

@@ -6,19 +6,43 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${TEMPORALOPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/temporalops}"
+# Everything the tools and the tests keep between runs stays in the cache directory, so
+# a run neither needs nor leaves state in HOME: Ansible's (~/.ansible: tmp, collections
+# molecule installs) and every XDG cache (pip, molecule, ansible-compat, ansible-lint).
+# Exported, so nested tools agree on the one cache directory.
+export TEMPORALOPS_CACHE="$CACHE_DIR"
+export ANSIBLE_HOME="$CACHE_DIR/ansible-home" XDG_CACHE_HOME="$CACHE_DIR/xdg-cache"
 
 # Versions the test mirror carries; the roles' defaults pin the same ones.
 CLI_VERSION="${TEMPORALOPS_CLI_VERSION:-1.5.1}"
 # An older release, for the scenario that upgrades a running dev server.
 CLI_PREVIOUS_VERSION="${TEMPORALOPS_CLI_PREVIOUS_VERSION:-1.4.1}"
-SERVER_VERSION="${TEMPORALOPS_SERVER_VERSION:-1.31.2}"
-UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.45.3}"
+# Server releases the mirror carries: the roles' default first, then the older ones the
+# server upgrade scenario walks. Adding a release is one word here.
+SERVER_VERSION="${TEMPORALOPS_SERVER_VERSION:-1.32.2}"
+SERVER_VERSIONS="${TEMPORALOPS_SERVER_VERSIONS:-$SERVER_VERSION}"
+# The server modules need a newer Go than Debian's; the Go proxy serves this toolchain.
+SERVER_GOTOOLCHAIN="${TEMPORALOPS_SERVER_GOTOOLCHAIN:-go1.27.3}"
+UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.53.3}"
 
 MIRROR_DIR="$CACHE_DIR/mirror"
+# Go's module and build caches live in the cache directory too, so an empty HOME (the
+# fresh-machine drill) neither needs nor leaves anything in ~/go or ~/.cache/go-build.
+export GOPATH="$CACHE_DIR/go" GOCACHE="$CACHE_DIR/go-build" GOMODCACHE="$CACHE_DIR/go/pkg/mod"
 MIRROR_PORT="${TEMPORALOPS_MIRROR_PORT:-8765}"
 MIRROR_URL="http://127.0.0.1:$MIRROR_PORT"
 
-IMAGE_NAME="${TEMPORALOPS_IMAGE:-temporalops/debian12-systemd:latest}"
+# The systemd test images, one per Debian release the roles claim (molecule boots each).
+# A new tag (the fresh-machine drill sets one) means images built from nothing.
+TEST_SUITES="bookworm trixie"
+export TEMPORALOPS_IMAGE_TAG="${TEMPORALOPS_IMAGE_TAG:-latest}"
+test_image() {
+  case "$1" in
+    bookworm) printf 'temporalops/debian12-systemd:%s' "$TEMPORALOPS_IMAGE_TAG" ;;
+    trixie) printf 'temporalops/debian13-systemd:%s' "$TEMPORALOPS_IMAGE_TAG" ;;
+    *) die "no test image for Debian '$1'" ;;
+  esac
+}
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

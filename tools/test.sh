@@ -4,6 +4,7 @@
 # lint, sanity, unit tests, module integration tests and the molecule scenarios.
 #
 # usage: tools/test.sh [lint|sanity|units|build|modules|molecule ...]   (default: all)
+#        TEMPORALOPS_SCENARIOS="default upgrade" limits the molecule step to those scenarios.
 source "$(dirname "$0")/lib.sh"
 
 steps=("$@")
@@ -13,7 +14,7 @@ steps=("$@")
 activate_venv
 export TEMPORALOPS_CONTROLLER_CLI
 TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"
-export TEMPORALOPS_MIRROR_URL="$MIRROR_URL"
+export TEMPORALOPS_MIRROR_URL="$MIRROR_URL" TEMPORALOPS_DOWNLOADS="$CACHE_DIR/downloads"
 "$REPO_ROOT/tools/mirror.sh" cli cli-previous
 
 declare -A took
@@ -37,8 +38,13 @@ run_step() {
       "$REPO_ROOT/tools/test-modules.sh" integration ;;
     molecule)
       "$REPO_ROOT/tools/test-image.sh"
+      local scenario scenarios=()
       for scenario in "$REPO_ROOT"/molecule/*/molecule.yml; do
-        (cd "$REPO_ROOT" && molecule test -s "$(basename "$(dirname "$scenario")")")
+        scenarios+=("$(basename "$(dirname "$scenario")")")
+      done
+      [ -z "${TEMPORALOPS_SCENARIOS:-}" ] || read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
+      for scenario in "${scenarios[@]}"; do
+        (cd "$REPO_ROOT" && molecule test -s "$scenario")
       done ;;
     *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
   esac

@@ -33,14 +33,14 @@ if [ $# -gt 0 ]; then
   exit 0
 fi
 
-"$REPO_ROOT/tools/test-image.sh"
+"$REPO_ROOT/tools/test-image.sh" bookworm
 if ! docker inspect "$CONTAINER" >/dev/null 2>&1; then
   log "starting systemd container $CONTAINER"
   docker run -d --name "$CONTAINER" --hostname "$CONTAINER" \
     --cap-add SYS_ADMIN --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
     --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
     -p "127.0.0.1:$FRONTEND_PORT:7233" -p "127.0.0.1:$UI_PORT:8233" \
-    "$IMAGE_NAME" /lib/systemd/systemd >/dev/null
+    "$(test_image bookworm)" /lib/systemd/systemd >/dev/null
 fi
 docker start "$CONTAINER" >/dev/null
 for _ in $(seq 1 30); do
@@ -55,7 +55,7 @@ printf '[temporal]\n%s ansible_connection=community.docker.docker ansible_python
   "$CONTAINER" >"$inventory"
 # Inside the container the server listens on every interface; Docker publishes it on
 # the machine's loopback only.
-ansible-playbook -i "$inventory" temporalops.temporal.dev "${release_vars[@]}" -e dev_server_ip=0.0.0.0
+ansible-playbook -i "$inventory" temporalops.temporal.dev "${release_vars[@]}" -e temporal_dev_server_ip=0.0.0.0
 
 cat <<EOM
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import time
 
 import pytest
 import testinfra.utils.ansible_runner
@@ -41,16 +42,29 @@ def phase_fixture(expected, first, reason):
 def cli(host, *args):
     """Run the installed temporal CLI on the test host against the local frontend."""
     return host.run(
-        " ".join([CLI_LINK] + [_quote(a) for a in args] + ["--address", "127.0.0.1:7233", "--command-timeout", "10s"])
+        " ".join([CLI_LINK] + [shell_quote(a) for a in args] + ["--address", "127.0.0.1:7233", "--command-timeout", "10s"])
     )
 
 
-def _quote(arg):
+def shell_quote(arg):
+    """Quote one argument for the test host's shell."""
     return "'" + arg.replace("'", "'\\''") + "'"
 
 
-def main_pid(host):
-    return host.check_output("systemctl show -p MainPID --value %s" % SERVICE)
+def main_pid(host, service=SERVICE):
+    return host.check_output("systemctl show -p MainPID --value %s" % service)
+
+
+def wait_serving(host, timeout=120):
+    """Wait until the frontend on the test host reports SERVING."""
+    deadline = time.time() + timeout
+    result = None
+    while time.time() < deadline:
+        result = cli(host, "operator", "cluster", "health")
+        if result.rc == 0 and "SERVING" in result.stdout:
+            return
+        time.sleep(1)
+    raise AssertionError("cluster not SERVING within %ss: %s" % (timeout, result.stderr if result else ""))
 
 
 def workflow_status(host, workflow_id, namespace):
@@ -59,23 +73,47 @@ def workflow_status(host, workflow_id, namespace):
     return json.loads(described.stdout)["workflowExecutionInfo"]["status"]
 
 
-def run_playbook(tmp_path, roles, extra_vars, check=False):
-    """Apply roles of the collection to the test host with extra vars; return (rc, output)."""
+def host_name(host):
+    """The inventory name (and container name) of a testinfra host."""
+    return host.backend.host
+
+
+def container_address(host):
+    """The container's address on the scenario's docker network, reachable from this machine."""
+    return subprocess.check_output(
+        ["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", host_name(host)],
+        text=True).split()[0]
+
+
+def run_playbook(tmp_path, roles, extra_vars, check=False, host=None, args=()):
+    """Apply roles of the collection with extra vars, to HOST only or to every test host.
+
+    Returns (rc, output)."""
     playbook = tmp_path / "play.yml"
     playbook.write_text(
         "- hosts: all\n  become: true\n  roles:\n" + "".join("    - %s\n" % r for r in roles)
     )
     varfile = tmp_path / "vars.json"
     varfile.write_text(json.dumps(extra_vars))
-    cmd = ["ansible-playbook", "-i", INVENTORY, str(playbook), "-e", "@%s" % varfile]
+    cmd = ["ansible-playbook", "-i", INVENTORY, str(playbook), "-e", "@%s" % varfile] + list(args)
     if check:
         cmd.append("--check")
+    if host is not None:
+        cmd += ["--limit", host_name(host)]
     run = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
     return run.returncode, run.stdout + run.stderr
 
 
+def recap(output):
+    """The play recap: host name -> {"changed": n, "failed": n, ...}."""
+    hosts = {}
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", output)  # molecule makes Ansible colour its output
+    for name, counts in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", plain, re.MULTILINE):
+        hosts[name] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", counts)}
+    assert hosts, output[-2000:]
+    return hosts
+
+
 def recap_changed(output):
-    """The changed= count of the play recap."""
-    counts = re.findall(r"changed=(\d+)", output)
-    assert counts, output[-2000:]
-    return int(counts[-1])
+    """The changed= count of the play recap, summed over its hosts."""
+    return sum(counts["changed"] for counts in recap(output).values())

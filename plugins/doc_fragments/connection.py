@@ -73,7 +73,7 @@ options:
   cli_path:
     description:
       - Path of the C(temporal) binary. By default it is looked up on E(PATH) and in C(/usr/local/bin).
-      - The role M(temporalops.temporal.cli) is one way to install it.
+      - The role C(temporalops.temporal.temporal_cli) is one way to install it.
     type: path
 requirements:
   - The C(temporal) CLI (1.x) on the host that runs the module.

@@ -28,12 +28,12 @@ from ansible_collections.temporalops.temporal.plugins.module_utils.durations imp
     parse_duration,
 )
 
-# Where the role temporalops.temporal.cli links the binary; not always on PATH for
+# Where the role temporalops.temporal.temporal_cli links the binary; not always on PATH for
 # non-login shells.
 CLI_EXTRA_DIRS = ['/usr/local/bin']
 
 INSTALL_HINT = (
-    'Install it on this host with the role temporalops.temporal.cli, '
+    'Install it on this host with the role temporalops.temporal.temporal_cli, '
     'or point cli_path at the binary.'
 )
 

@@ -9,6 +9,8 @@ ROLES = sorted(p for p in (pathlib.Path(__file__).parents[2] / "roles").iterdir(
 
 
 def load(path):
+    if not path.exists():  # an internal role without settings of its own (temporal_systemd)
+        return {}
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
 

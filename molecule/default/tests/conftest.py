@@ -9,8 +9,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, SERVICE, UNIT_FILE, cli, main_pid, phase_fixture, recap_changed, run_playbook,
-    workflow_status)
+    CLI_LINK, HOSTS, INVENTORY, SERVICE, UNIT_FILE, cli, container_address, main_pid, phase_fixture, recap,
+    recap_changed, run_playbook, wait_serving, workflow_status)
 
 testinfra_hosts = HOSTS
 
@@ -25,9 +25,8 @@ present = phase_fixture("present", first="present",
 absent = phase_fixture("absent", first="present", reason="checks the removal; this verify runs after converge")
 
 
-@pytest.fixture(scope="module")
-def published():
-    """Addresses of the container's ports published on the machine's loopback."""
-    import testinfra.utils.ansible_runner
-    host_vars = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY).get_variables(HOSTS[0])
-    return {"frontend": host_vars["molecule_published_frontend"], "ui": host_vars["molecule_published_ui"]}
+@pytest.fixture
+def reachable(host):
+    """The dev server's frontend and UI as this machine reaches them (the container's address)."""
+    address = container_address(host)
+    return {"frontend": "%s:7233" % address, "ui": "http://%s:8233" % address}

@@ -5,37 +5,38 @@ import pytest
 import conftest
 from conftest import UNIT_FILE, recap_changed, run_playbook
 
-testinfra_hosts = conftest.testinfra_hosts
+# The install flow and input checks do not depend on the platform: the first host is enough.
+testinfra_hosts = conftest.testinfra_hosts[:1]
 
 PRESET = "temporalops.temporal.temporal"
-CLI = "temporalops.temporal.cli"
+CLI = "temporalops.temporal.temporal_cli"
 ZERO_SHA = "sha256:" + "0" * 64
 
 CASES = [
     pytest.param(PRESET, {"temporal_state": "gone"}, "temporal_state", id="unknown-state"),
-    pytest.param(PRESET, {"dev_server_port": 70000}, "dev_server_port", id="port-out-of-range"),
-    pytest.param(PRESET, {"dev_server_ui_port": 7233}, "its own port", id="port-clash"),
-    pytest.param(PRESET, {"cli_version": "v1.5"}, "cli_version 'v1.5'", id="malformed-version"),
+    pytest.param(PRESET, {"temporal_dev_server_port": 70000}, "temporal_dev_server_port", id="port-out-of-range"),
+    pytest.param(PRESET, {"temporal_dev_server_ui_port": 7233}, "its own port", id="port-clash"),
+    pytest.param(PRESET, {"temporal_cli_version": "v1.5"}, "temporal_cli_version 'v1.5'", id="malformed-version"),
     pytest.param(PRESET, {"temporal_install_arch_map": {"s390x": "s390x"}}, "temporal_install_arch_map",
                  id="unsupported-arch"),
-    pytest.param(PRESET, {"dev_server_search_attributes": {"Region": "Color"}}, "dev_server_search_attributes",
+    pytest.param(PRESET, {"temporal_dev_server_search_attributes": {"Region": "Color"}}, "temporal_dev_server_search_attributes",
                  id="bad-search-attribute-type"),
-    pytest.param(PRESET, {"dev_server_db_filename": "/tmp/t.db"}, "dev_server_db_filename", id="db-outside-data-dir"),
+    pytest.param(PRESET, {"temporal_dev_server_db_filename": "/tmp/t.db"}, "temporal_dev_server_db_filename", id="db-outside-data-dir"),
     # Fresh install trees, so the download really has to happen.
-    pytest.param(CLI, {"cli_version": "1.5.1", "temporal_install_root": "/opt/badinput",
+    pytest.param(CLI, {"temporal_cli_version": "1.5.1", "temporal_install_root": "/opt/badinput",
                        "temporal_install_bin_dir": "/opt/badinput/bin",
                        "temporal_install_base_url": "http://127.0.0.1:9"},
                  "http://127.0.0.1:9/temporalio/cli/releases/download/v1.5.1/checksums.txt", id="unreachable-mirror"),
     pytest.param(CLI, {"temporal_install_root": "/opt/badinput", "temporal_install_bin_dir": "/opt/badinput/bin",
-                       "cli_checksum": ZERO_SHA}, "did not match", id="checksum-mismatch"),
-    pytest.param(CLI, {"cli_checksum": "md5:abc"}, "cli_checksum", id="malformed-checksum"),
+                       "temporal_cli_checksum": ZERO_SHA}, "did not match", id="checksum-mismatch"),
+    pytest.param(CLI, {"temporal_cli_checksum": "md5:abc"}, "temporal_cli_checksum", id="malformed-checksum"),
 ]
 
 
 @pytest.mark.parametrize(("role", "extra_vars", "message"), CASES)
 def test_bad_input_fails_clearly_and_changes_nothing(present, tmp_path, role, extra_vars, message):
     unit_before = present.file(UNIT_FILE).content_string
-    rc, output = run_playbook(tmp_path, [role], extra_vars)
+    rc, output = run_playbook(tmp_path, [role], extra_vars, host=present)
     assert rc != 0, output[-3000:]
     assert message in output, output[-3000:]
     assert recap_changed(output) == 0, output[-3000:]

@@ -9,19 +9,9 @@ import urllib.request
 import pytest
 
 import conftest
-from conftest import CLI_BINARY, CLI_LINK, DATA_DIR, DB_FILE, SERVICE, UNIT_FILE, cli, workflow_status
+from conftest import CLI_BINARY, CLI_LINK, DATA_DIR, DB_FILE, SERVICE, UNIT_FILE, cli, wait_serving, workflow_status
 
 testinfra_hosts = conftest.testinfra_hosts
-
-
-def wait_serving(host, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        result = cli(host, "operator", "cluster", "health")
-        if result.rc == 0 and "SERVING" in result.stdout:
-            return
-        time.sleep(1)
-    raise AssertionError("cluster not SERVING within %ss: %s" % (timeout, result.stderr))
 
 
 def test_service_active_and_enabled(present):
@@ -47,8 +37,8 @@ def test_cluster_health_serving(present):
     assert "SERVING" in result.stdout
 
 
-def test_ui_answers_http_200_on_published_port(present, published):
-    with urllib.request.urlopen(published["ui"] + "/", timeout=10) as response:
+def test_ui_answers_http_200_on_reachable_port(present, reachable):
+    with urllib.request.urlopen(reachable["ui"] + "/", timeout=10) as response:
         assert response.status == 200
         assert b"<html" in response.read().lower()
 
@@ -106,12 +96,12 @@ def test_workflow_survives_restart(present):
     assert workflow_status(present, workflow_id, "orders") == "WORKFLOW_EXECUTION_STATUS_RUNNING"
 
 
-def test_frontend_reachable_from_the_machine(present, published):
-    """The published gRPC port answers the real CLI run on the machine (path from the harness)."""
+def test_frontend_reachable_from_the_machine(present, reachable):
+    """The frontend, bound to every interface, answers the real CLI run on the machine (path from the harness)."""
     controller_cli = os.environ.get("TEMPORALOPS_CONTROLLER_CLI")
     if not controller_cli:
         pytest.skip("TEMPORALOPS_CONTROLLER_CLI is not set (tools/test.sh sets it)")
-    out = subprocess.run([controller_cli, "operator", "cluster", "health", "--address", published["frontend"],
+    out = subprocess.run([controller_cli, "operator", "cluster", "health", "--address", reachable["frontend"],
                           "--command-timeout", "10s"], capture_output=True, text=True, check=False, timeout=30)
     assert out.returncode == 0, out.stderr
     assert "SERVING" in out.stdout

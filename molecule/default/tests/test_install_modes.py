@@ -6,9 +6,10 @@ import subprocess
 import conftest
 from conftest import CLI_VERSION, recap_changed, run_playbook
 
-testinfra_hosts = conftest.testinfra_hosts
+# The install flow and input checks do not depend on the platform: the first host is enough.
+testinfra_hosts = conftest.testinfra_hosts[:1]
 
-CLI = "temporalops.temporal.cli"
+CLI = "temporalops.temporal.temporal_cli"
 RELEASE_PATH = "temporalio/cli/releases/download/v%s" % CLI_VERSION
 ARCHIVE = "temporal_cli_%s_linux_amd64.tar.gz" % CLI_VERSION
 
@@ -22,14 +23,14 @@ def install_and_check(host, tmp_path, root, extra_vars):
     paths = {"temporal_install_root": root, "temporal_install_bin_dir": root + "/bin"}
     host.run_expect([0], "mkdir -p %s/bin" % root)
     try:
-        rc, output = run_playbook(tmp_path, [CLI], dict(paths, **extra_vars))
+        rc, output = run_playbook(tmp_path, [CLI], dict(paths, **extra_vars), host=host)
         assert rc == 0, output[-3000:]
         version = host.run("%s/bin/temporal --version" % root)
         assert version.rc == 0 and CLI_VERSION in version.stdout
-        rc, output = run_playbook(tmp_path, [CLI], dict(paths, **extra_vars))
+        rc, output = run_playbook(tmp_path, [CLI], dict(paths, **extra_vars), host=host)
         assert rc == 0 and recap_changed(output) == 0, output[-3000:]
     finally:
-        rc, output = run_playbook(tmp_path, [CLI], dict(paths, cli_state="absent", **extra_vars))
+        rc, output = run_playbook(tmp_path, [CLI], dict(paths, temporal_cli_state="absent", **extra_vars), host=host)
         host.run("rm -rf %s" % root)
     assert rc == 0, output[-3000:]
 
@@ -38,7 +39,7 @@ def test_air_gapped_install_from_pre_staged_archive(present, tmp_path):
     """No route to any mirror: the archive and checksums.txt were staged on the controller."""
     staged = os.path.join(mirror_dir(), RELEASE_PATH, ARCHIVE)
     install_and_check(present, tmp_path, "/opt/airgap", {
-        "cli_archive_path": staged,
+        "temporal_cli_archive_path": staged,
         "temporal_install_base_url": "http://127.0.0.1:9",
     })
 
@@ -75,13 +76,13 @@ def test_interrupted_unpack_is_redone_and_old_versions_are_pruned(present, tmp_p
         present.run_expect([0], "mkdir -p {0}/cli/{1} && touch -d '{2} days ago' {0}/cli/{1}".format(
             root, version, age))
     try:
-        rc, output = run_playbook(tmp_path, [CLI], paths)
+        rc, output = run_playbook(tmp_path, [CLI], paths, host=present)
         assert rc == 0, output[-3000:]
         version = present.run("%s/bin/temporal --version" % root)
         assert version.rc == 0 and CLI_VERSION in version.stdout
         kept = present.check_output("ls %s/cli" % root).split()
         assert sorted(kept) == sorted([CLI_VERSION, "1.2.0"])
-        rc, output = run_playbook(tmp_path, [CLI], paths)
+        rc, output = run_playbook(tmp_path, [CLI], paths, host=present)
         assert rc == 0 and recap_changed(output) == 0, output[-3000:]
     finally:
         present.run("rm -rf %s" % root)

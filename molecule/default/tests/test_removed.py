@@ -26,7 +26,7 @@ def test_data_is_kept(absent):
 
 def test_check_mode_on_a_bare_host_predicts_without_failing(absent, tmp_path):
     """--check where nothing is installed: succeeds, reports changes, installs nothing."""
-    rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"], {}, check=True)
+    rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"], {}, check=True, host=absent)
     assert rc == 0, output[-3000:]
     assert recap_changed(output) > 0, output[-3000:]
     assert not absent.file(CLI_LINK).exists

@@ -17,19 +17,19 @@ def namespaces(host):
 
 
 def test_changed_settings_restart_once_and_a_rerun_leaves_the_process_alone(present, tmp_path):
-    more = {"dev_server_namespaces": ["orders", "billing", "shipping"]}
+    more = {"temporal_dev_server_namespaces": ["orders", "billing", "shipping"]}
     before = main_pid(present)
     try:
-        rc, output = run_playbook(tmp_path, [PRESET], more)
+        rc, output = run_playbook(tmp_path, [PRESET], more, host=present)
         assert rc == 0 and recap_changed(output) > 0, output[-3000:]
         restarted = main_pid(present)
         assert restarted != before
         assert "shipping" in namespaces(present)
 
-        rc, output = run_playbook(tmp_path, [PRESET], more)
+        rc, output = run_playbook(tmp_path, [PRESET], more, host=present)
         assert rc == 0 and recap_changed(output) == 0, output[-3000:]
         assert main_pid(present) == restarted
     finally:
         # Back to the scenario's settings for the checks that follow.
-        rc, output = run_playbook(tmp_path, [PRESET], {})
+        rc, output = run_playbook(tmp_path, [PRESET], {}, host=present)
         assert rc == 0, output[-3000:]
