@@ -23,14 +23,12 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.temporalops.temporal.plugins.module_utils.durations import (
-    format_duration,
-    parse_duration,
-)
+from ansible_collections.temporalops.temporal.plugins.module_utils.durations import format_duration
+from ansible_collections.temporalops.temporal.plugins.module_utils.runner import EXTRA_DIRS, BinaryRunner
 
 # Where the role temporalops.temporal.temporal_cli links the binary; not always on PATH for
 # non-login shells.
-CLI_EXTRA_DIRS = ['/usr/local/bin']
+CLI_EXTRA_DIRS = EXTRA_DIRS
 
 INSTALL_HINT = (
     'Install it on this host with the role temporalops.temporal.temporal_cli, '
@@ -120,36 +118,24 @@ def command_name(args):
     return ' '.join(words)
 
 
-class TemporalCLI:
+class TemporalCLI(BinaryRunner):
     """Runs `temporal ...` for one module invocation."""
+
+    name = 'temporal'
+    label = 'The temporal CLI'
+    path_option = 'cli_path'
+    install_hint = INSTALL_HINT
+    extra_dirs = CLI_EXTRA_DIRS
 
     def __init__(self, module, fail_on_error=True):
         """fail_on_error=False: run() returns None on errors and keeps the message in last_error."""
-        self.module = module
         self.fail_on_error = fail_on_error
         self.last_error = None
         self.params = module.params
+        self.module = module
         self._check_grpc_meta()
-        self.binary = self._find_binary()
+        super(TemporalCLI, self).__init__(module)  # finds the binary
         self.timeout = self.duration_param('command_timeout')
-
-    def _find_binary(self):
-        wanted = self.params.get('cli_path') or 'temporal'
-        if os.path.sep in wanted:
-            if os.path.isfile(wanted) and os.access(wanted, os.X_OK):
-                return wanted
-            found = None
-        else:
-            found = self.module.get_bin_path(wanted, opt_dirs=CLI_EXTRA_DIRS)
-        if not found:
-            self.module.fail_json(msg='The temporal CLI was not found (looked for %s). %s' % (wanted, INSTALL_HINT))
-        return found
-
-    def duration_param(self, name):
-        try:
-            return parse_duration(self.params[name])
-        except ValueError as e:
-            self.module.fail_json(msg='%s: %s' % (name, e))
 
     def connection_args(self, namespace=None, timeout=None):
         p = self.params
@@ -181,9 +167,8 @@ class TemporalCLI:
 
     def execute(self, args, namespace=None, timeout=None):
         """Run `temporal <args>` with the connection flags; (rc, stdout, stderr, argv), no judgement."""
-        argv = [self.binary] + list(args) + self.connection_args(namespace, timeout)
-        rc, stdout, stderr = self.module.run_command(argv, environ_update=self.environment())
-        return rc, stdout, stderr, argv
+        # The CLI keeps its own time limit (--command-timeout), so no timeout wrapper here.
+        return self.run_argv([self.binary] + list(args) + self.connection_args(namespace, timeout))
 
     def run(self, args, namespace=None, timeout=None, missing_ok=False, parse=True):
         """Run `temporal <args>` and return its parsed JSON output (or text if parse=False).
