@@ -15,7 +15,8 @@ activate_venv
 export TEMPORALOPS_CONTROLLER_CLI
 TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"
 export TEMPORALOPS_MIRROR_URL="$MIRROR_URL" TEMPORALOPS_DOWNLOADS="$CACHE_DIR/downloads"
-"$REPO_ROOT/tools/mirror.sh" cli cli-previous
+export TEMPORALOPS_SERVER_VERSION="$SERVER_VERSION"
+"$REPO_ROOT/tools/mirror.sh" cli cli-previous server
 
 declare -A took
 run_step() {

@@ -1,0 +1,47 @@
+"""Fixtures for the production scenario's testinfra checks (helpers: molecule/shared)."""
+
+import os
+import sys
+
+import pytest
+import testinfra
+import testinfra.utils.ansible_runner
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
+
+# pylint: disable=wrong-import-position,unused-import
+from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
+    HOSTS, INVENTORY, cli, container_address, shell_quote, host_name, main_pid, phase_fixture, recap, recap_changed,
+    run_playbook, wait_serving, workflow_status)
+
+RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
+DATABASE_HOSTS = RUNNER.get_hosts("temporal_database")
+SERVER_HOSTS = RUNNER.get_hosts("temporal_server")
+testinfra_hosts = SERVER_HOSTS
+
+SERVICE = "temporal-server"
+SERVER_VERSION = os.environ.get("TEMPORALOPS_SERVER_VERSION", "1.32.2")
+SERVER_DIR = "/opt/temporal/server/%s" % SERVER_VERSION
+SECRET = RUNNER.get_variables(SERVER_HOSTS[0])["temporal_test_db_password"]
+SITE = "temporalops.temporal.site"
+
+
+def server_pid(host):
+    """Main PID of the server's unit on HOST."""
+    return main_pid(host, SERVICE)
+
+
+present = phase_fixture("present", first="present",
+                        reason="checks the running stack; this verify runs after temporal_state: absent")
+absent = phase_fixture("absent", first="present", reason="checks the removal; this verify runs after converge")
+
+
+@pytest.fixture(scope="module")
+def database():
+    """The database host (testinfra), whatever host the test runs on."""
+    return testinfra.get_host("ansible://%s?ansible_inventory=%s" % (DATABASE_HOSTS[0], INVENTORY))
+
+
+@pytest.fixture
+def server_address(host):
+    return container_address(host)

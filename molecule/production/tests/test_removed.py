@@ -1,0 +1,42 @@
+"""After temporal_state: absent: services and binaries are gone, the databases stay."""
+
+import os
+import subprocess
+
+import pytest
+
+import conftest
+from conftest import DATABASE_HOSTS, SERVER_DIR, SERVER_HOSTS, SERVICE, host_name, recap
+
+testinfra_hosts = conftest.HOSTS
+
+
+def test_server_service_and_binaries_are_gone(absent):
+    if host_name(absent) not in SERVER_HOSTS:
+        pytest.skip("not a server host")
+    assert not absent.service(SERVICE).is_running
+    assert not absent.file("/etc/systemd/system/%s.service" % SERVICE).exists
+    assert not absent.file(SERVER_DIR).exists
+    assert not absent.file("/usr/local/bin/temporal-server").exists
+
+
+def test_databases_are_kept(absent):
+    if host_name(absent) not in DATABASE_HOSTS:
+        pytest.skip("not a database host")
+    listed = absent.check_output("runuser -u postgres -- psql -tAc 'SELECT datname FROM pg_database'")
+    assert {"temporal", "temporal_visibility"} <= set(listed.split())
+    version = absent.check_output("runuser -u postgres -- psql -d temporal -tAc 'SELECT curr_version FROM schema_version'")
+    assert version.strip()
+
+
+def test_check_mode_on_hosts_without_the_server_predicts_without_failing(absent):
+    """After removal the server host is bare again: --check predicts the install and fails nothing."""
+    if host_name(absent) != conftest.HOSTS[0]:
+        pytest.skip("one run covers every host")
+    run = subprocess.run(["ansible-playbook", "-i", conftest.INVENTORY,
+                          os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml"), "--check"],
+                         capture_output=True, text=True, check=False, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    hosts = recap(run.stdout)
+    assert all(c["failed"] == 0 for c in hosts.values()), run.stdout[-3000:]
+    assert any(hosts[h]["changed"] > 0 for h in SERVER_HOSTS), run.stdout[-3000:]

@@ -1,0 +1,132 @@
+"""The production stack after converge: the Temporal server on PostgreSQL, on two hosts."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import conftest
+from conftest import (DATABASE_HOSTS, SERVER_DIR, SERVICE, cli, server_pid, recap, wait_serving,
+                      workflow_status)
+
+testinfra_hosts = conftest.testinfra_hosts
+REPO = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+
+
+def newest_schema(host, store):
+    """The newest version among the release's versioned schema directories (what the binary expects)."""
+    listing = host.check_output("ls %s/schema/postgresql/v12/%s/versioned" % (SERVER_DIR, store))
+    return max(listing.split(), key=lambda v: tuple(int(p) for p in v.lstrip("v").split(".")))
+
+
+def database_schema(database, name):
+    return database.check_output(
+        "runuser -u postgres -- psql -d %s -tAc 'SELECT curr_version FROM schema_version'" % name).strip()
+
+
+def test_both_schemas_are_current(present, database):
+    assert newest_schema(present, "temporal").lstrip("v") == database_schema(database, "temporal")
+    assert newest_schema(present, "visibility").lstrip("v") == database_schema(database, "temporal_visibility")
+
+
+def test_server_runs_as_unprivileged_user_and_serves(present):
+    service = present.service(SERVICE)
+    assert service.is_running and service.is_enabled
+    assert present.check_output("systemctl show -p User --value %s" % SERVICE) == "temporal"
+    wait_serving(present)
+
+
+def test_http_api_lists_the_namespaces(present, server_address):
+    with urllib.request.urlopen("http://%s:7243/api/v1/namespaces" % server_address, timeout=10) as response:
+        listed = json.load(response)
+    names = {ns["namespaceInfo"]["name"] for ns in listed["namespaces"]}
+    assert {"default", "orders", "temporal-system"} <= names
+
+
+def test_orders_namespace_has_its_retention(present):
+    described = cli(present, "operator", "namespace", "describe", "--namespace", "orders", "-o", "json")
+    assert described.rc == 0, described.stderr
+    assert json.loads(described.stdout)["config"]["workflowExecutionRetentionTtl"] == "259200s"
+
+
+def test_metrics_endpoint_serves_temporal_series(present, server_address):
+    with urllib.request.urlopen("http://%s:9090/metrics" % server_address, timeout=10) as response:
+        text = response.read().decode()
+    assert "# TYPE" in text
+    # Series the server itself emits (not only the Go runtime's).
+    assert re.search(r"^(service_requests|persistence_requests|frontend_)\w*", text, re.MULTILINE), text[:2000]
+
+
+def test_a_workflow_survives_restarts_of_postgresql_and_the_server(present, database):
+    workflow_id = "persist-%d" % int(time.time())
+    started = cli(present, "workflow", "start", "--type", "NeverRuns", "--task-queue", "no-worker",
+                  "--workflow-id", workflow_id, "--namespace", "orders")
+    assert started.rc == 0, started.stderr
+    database.run_expect([0], "systemctl restart postgresql")
+    present.run_expect([0], "systemctl restart %s" % SERVICE)
+    wait_serving(present)
+    assert workflow_status(present, workflow_id, "orders") == "WORKFLOW_EXECUTION_STATUS_RUNNING"
+
+
+def test_a_real_sdk_worker_completes_a_workflow(present, server_address):
+    """The Python SDK worker of the module tests, run on this machine against the server."""
+    address = "%s:7233" % server_address
+    queue = "production-%d" % int(time.time())
+    worker = subprocess.Popen([sys.executable, "-u", os.path.join(REPO, "tests", "integration", "worker.py"),
+                               address, queue, "orders"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert "worker polling" in worker.stdout.readline()
+        controller_cli = os.environ["TEMPORALOPS_CONTROLLER_CLI"]
+        run = subprocess.run([controller_cli, "workflow", "execute", "--address", address, "--namespace", "orders",
+                              "--type", "Echo", "--task-queue", queue, "--input", '"hello production"',
+                              "-o", "json"], capture_output=True, text=True, check=False, timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout)["result"] == {"echo": "hello production"}
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def test_kill_9_brings_the_server_back_through_systemd(present):
+    before = server_pid(present)
+    present.run_expect([0], "kill -9 %s" % before)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        now = server_pid(present)
+        if now not in ("0", before) and present.service(SERVICE).is_running:
+            break
+        time.sleep(1)
+    assert server_pid(present) not in ("0", before)
+    wait_serving(present)
+
+
+def exposure(host, unit):
+    out = host.run("systemd-analyze security --no-pager %s" % unit)
+    match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", out.stdout)
+    assert match, out.stdout[-2000:] + out.stderr
+    return float(match.group(1))
+
+
+def test_units_are_hardened(present):
+    score = exposure(present, SERVICE + ".service")
+    print("systemd-analyze security %s: %.1f" % (SERVICE, score))
+    # The shared hardening (role temporal_systemd); the dev server's unit scores the same block.
+    assert score <= 3.5
+
+
+def test_check_mode_on_the_converged_stack_changes_nothing(present, tmp_path):
+    run = subprocess.run(["ansible-playbook", "-i", conftest.INVENTORY,
+                          os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml"), "--check", "--diff"],
+                         capture_output=True, text=True, check=False, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    hosts = recap(run.stdout)
+    assert set(hosts) == set(conftest.HOSTS)
+    assert all(c["changed"] == 0 and c["failed"] == 0 for c in hosts.values()), run.stdout[-3000:]
+
+
+def test_database_is_on_its_own_host(present, database):
+    assert DATABASE_HOSTS and conftest.host_name(present) not in DATABASE_HOSTS
+    assert database.service("postgresql").is_running
