@@ -60,4 +60,5 @@ step up-down tools/up.sh down
 step test tools/test.sh
 log "$mode drill passed in $drill (times: $drill/times.$mode.txt); warm run: tools/drill.sh $drill"
 { printf '\n%s drill, %s, per step:\n' "$mode" "$(date -u +%FT%TZ)"; cat "$drill/times.$mode.txt";
-  printf '\ntest.sh steps:\n'; grep -E '^  [a-z]+ +[0-9]+s$' "$drill/test.$mode.log" || true; } >>"$drill/times.txt"
+  printf '\ntest.sh steps:\n'; sed -n '/all test steps passed/,/^steps:/p' "$drill/test.$mode.log" | grep -E '^  [a-z]+ +[0-9]+s$' || true
+} >>"$drill/times.txt"

@@ -142,7 +142,7 @@ def test_passwords_are_env_references_never_values():
 
 def test_visibility_store_can_live_elsewhere():
     cfg = config_parsed(temporal_server_visibility_db_host="db2.example", temporal_server_visibility_db_port=6432,
-                    temporal_server_visibility_db_user="vis", temporal_server_db_plugin="postgres12_pgx")
+                        temporal_server_visibility_db_user="vis", temporal_server_db_plugin="postgres12_pgx")
     assert sql(cfg, "visibility")["connectAddr"] == "db2.example:6432"
     assert sql(cfg, "visibility")["user"] == "vis"
     assert sql(cfg, "default")["connectAddr"] == "127.0.0.1:5432"
@@ -170,11 +170,11 @@ def test_sqlite_single_node():
 
 def test_database_tls():
     cfg = config_parsed(temporal_server_db_tls_enabled=True, temporal_server_db_tls_ca_file="/etc/ssl/db-ca.pem",
-                    temporal_server_db_tls_cert_file="/etc/temporal/db.crt",
-                    temporal_server_db_tls_key_file="/etc/temporal/db.key",
-                    temporal_server_db_tls_server_name="db.example",
-                    temporal_server_db_connect_attributes={"application_name": "temporal", "connect_timeout": 10,
-                                                           "sslinline": False})
+                        temporal_server_db_tls_cert_file="/etc/temporal/db.crt",
+                        temporal_server_db_tls_key_file="/etc/temporal/db.key",
+                        temporal_server_db_tls_server_name="db.example",
+                        temporal_server_db_connect_attributes={"application_name": "temporal", "connect_timeout": 10,
+                                                               "sslinline": False})
     for store in ("default", "visibility"):
         assert sql(cfg, store)["tls"] == {"enabled": True, "enableHostVerification": True,
                                           "caFile": "/etc/ssl/db-ca.pem", "certFile": "/etc/temporal/db.crt",
@@ -188,8 +188,8 @@ def test_database_tls():
 
 def test_listeners_bind_and_broadcast():
     cfg = config_parsed(temporal_server_bind_on_ip="10.0.0.5", temporal_server_service_bind_on_ip={"frontend": "0.0.0.0"},
-                    temporal_server_broadcast_address="10.0.0.5", temporal_server_frontend_grpc_port=8233,
-                    temporal_server_services=SERVICES + ["internal-frontend"])
+                        temporal_server_broadcast_address="10.0.0.5", temporal_server_frontend_grpc_port=8233,
+                        temporal_server_services=SERVICES + ["internal-frontend"])
     assert cfg["services"]["frontend"]["rpc"]["bindOnIP"] == "0.0.0.0"
     assert cfg["services"]["history"]["rpc"]["bindOnIP"] == "10.0.0.5"
     assert cfg["services"]["internal-frontend"]["rpc"] == {"grpcPort": 7236, "membershipPort": 6936, "httpPort": 7246,
