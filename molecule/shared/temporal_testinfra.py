@@ -12,7 +12,9 @@ import time
 import pytest
 import testinfra.utils.ansible_runner
 
-INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
+# The inventory directory, as molecule's own playbook runs use it: beside its generated file
+# it holds group_vars and, in scenarios that link one in, the hosts file with the groups.
+INVENTORY = os.path.dirname(os.environ["MOLECULE_INVENTORY_FILE"])
 HOSTS = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY).get_hosts("all")
 
 SERVICE = "temporal-dev-server"
