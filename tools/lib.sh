@@ -17,10 +17,11 @@ export ANSIBLE_HOME="$CACHE_DIR/ansible-home" XDG_CACHE_HOME="$CACHE_DIR/xdg-cac
 CLI_VERSION="${TEMPORALOPS_CLI_VERSION:-1.5.1}"
 # An older release, for the scenario that upgrades a running dev server.
 CLI_PREVIOUS_VERSION="${TEMPORALOPS_CLI_PREVIOUS_VERSION:-1.4.1}"
-# Server releases the mirror carries: the roles' default first, then the older ones the
-# server upgrade scenario walks. Adding a release is one word here.
+# Server releases the mirror carries, oldest first, ending at the roles' default: the
+# upgrade scenario starts at the first and walks through the others, one minor version
+# per step. Adding a release is one word here.
 SERVER_VERSION="${TEMPORALOPS_SERVER_VERSION:-1.32.2}"
-SERVER_VERSIONS="${TEMPORALOPS_SERVER_VERSIONS:-$SERVER_VERSION}"
+SERVER_VERSIONS="${TEMPORALOPS_SERVER_VERSIONS:-1.30.9 1.31.2 $SERVER_VERSION}"
 # The server modules need a newer Go than Debian's; the Go proxy serves this toolchain.
 SERVER_GOTOOLCHAIN="${TEMPORALOPS_SERVER_GOTOOLCHAIN:-go1.27.3}"
 UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.53.3}"

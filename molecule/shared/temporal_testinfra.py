@@ -75,6 +75,12 @@ def workflow_status(host, workflow_id, namespace):
     return json.loads(described.stdout)["workflowExecutionInfo"]["status"]
 
 
+def database_schema(host, database):
+    """The schema version temporal-sql-tool recorded in DATABASE, on the PostgreSQL host HOST."""
+    return host.check_output(
+        "runuser -u postgres -- psql -d %s -tAc 'SELECT curr_version FROM schema_version'" % database).strip()
+
+
 def host_name(host):
     """The inventory name (and container name) of a testinfra host."""
     return host.backend.host
@@ -87,6 +93,18 @@ def container_address(host):
         text=True).split()[0]
 
 
+def play(playbook, args=(), timeout=1200):
+    """Run a playbook on the scenario's inventory, as a user runs it. Returns (rc, output)."""
+    run = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(playbook)] + list(args),
+                         capture_output=True, text=True, check=False, timeout=timeout)
+    return run.returncode, run.stdout + run.stderr
+
+
+def scenario_playbook(name):
+    """A playbook of the scenario under test (converge.yml, ...)."""
+    return os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], name)
+
+
 def run_playbook(tmp_path, roles, extra_vars, check=False, host=None, args=()):
     """Apply roles of the collection with extra vars, to HOST only or to every test host.
 
@@ -97,13 +115,25 @@ def run_playbook(tmp_path, roles, extra_vars, check=False, host=None, args=()):
     )
     varfile = tmp_path / "vars.json"
     varfile.write_text(json.dumps(extra_vars))
-    cmd = ["ansible-playbook", "-i", INVENTORY, str(playbook), "-e", "@%s" % varfile] + list(args)
+    cmd = ["-e", "@%s" % varfile] + list(args)
     if check:
         cmd.append("--check")
     if host is not None:
         cmd += ["--limit", host_name(host)]
-    run = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
-    return run.returncode, run.stdout + run.stderr
+    return play(playbook, cmd, timeout=600)
+
+
+# The phase tags the README documents: each works alone and in --skip-tags.
+PHASE_TAGS = ["temporal_validate", "temporal_install", "temporal_configure", "temporal_service"]
+
+
+def assert_nothing_changed(rc, output, hosts):
+    """A run on converged HOSTS that passed, warned of nothing and changed nothing."""
+    assert rc == 0, output[-3000:]
+    assert "[WARNING]" not in output, output[-3000:]
+    counts = recap(output)
+    assert set(counts) == set(hosts), output[-3000:]
+    assert all(c["changed"] == 0 and c["failed"] == 0 for c in counts.values()), output[-3000:]
 
 
 def recap(output):

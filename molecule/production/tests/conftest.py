@@ -11,8 +11,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    HOSTS, INVENTORY, cli, container_address, shell_quote, host_name, main_pid, phase_fixture, recap, recap_changed,
-    run_playbook, wait_serving, workflow_status)
+    HOSTS, INVENTORY, PHASE_TAGS, assert_nothing_changed, cli, container_address, database_schema, shell_quote,
+    host_name, main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook,
+    wait_serving, workflow_status)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 DATABASE_HOSTS = RUNNER.get_hosts("temporal_database")

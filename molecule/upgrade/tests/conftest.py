@@ -10,18 +10,27 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, UNIT_FILE, cli, main_pid, phase_fixture, workflow_status)
+    CLI_LINK, HOSTS, INVENTORY, UNIT_FILE, cli, container_address, database_schema, main_pid, phase_fixture,
+    play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving, workflow_status)
 
-testinfra_hosts = HOSTS
+RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
+DEV_HOSTS = RUNNER.get_hosts("dev_upgrade")
+SERVER_HOSTS = RUNNER.get_hosts("server_upgrade")
 
 KEEPSAKE = "upgrade-keepsake"
 PID_FILE = "/etc/temporalops-test-pid"
 
 
+# The inventory reads these from the same environment, with the same defaults (tools/lib.sh).
+CLI_VERSIONS = {"from": os.environ.get("TEMPORALOPS_CLI_PREVIOUS_VERSION", "1.4.1"),
+                "to": os.environ.get("TEMPORALOPS_CLI_VERSION", "1.5.1")}
+# The server releases of the walk, oldest first.
+SERVER_WALK = os.environ.get("TEMPORALOPS_SERVER_VERSIONS", "1.30.9 1.31.2 1.32.2").split()
+
+
 @pytest.fixture(scope="module")
 def versions():
-    host_vars = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY).get_variables(HOSTS[0])
-    return {"from": str(host_vars["upgrade_from"]), "to": str(host_vars["upgrade_to"])}
+    return CLI_VERSIONS
 
 
 before = phase_fixture("before", first="before",

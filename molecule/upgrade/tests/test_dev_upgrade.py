@@ -3,7 +3,7 @@
 import conftest
 from conftest import CLI_LINK, KEEPSAKE, PID_FILE, UNIT_FILE, cli, main_pid, workflow_status
 
-testinfra_hosts = conftest.testinfra_hosts
+testinfra_hosts = conftest.DEV_HOSTS
 
 
 def installed_version(host):
