@@ -57,6 +57,7 @@ def test_path_items_carry_their_checksum_and_archive():
     pytest.param("1.28.0", "1.32.2", [], ["pass through 1.29, 1.30, 1.31 ", "each"], id="three-minors"),
     pytest.param("1.32.2", "1.30.9", [], ["more than one minor version below 1.32.2"], id="rollback-two-minors"),
     pytest.param("1.32.2", "2.0.0", [], ["another major version"], id="major"),
+    pytest.param("1.29.5", "1.32.2", ["1.31.2", "1.30.9"], ["oldest first"], id="out-of-order-without-validation"),
 ])
 def test_refusals_name_what_to_do(live, target, path, words):
     refusal = plan(live, target, path)["refusal"]
@@ -75,7 +76,6 @@ def path_problems(path, target="1.32.2"):
     pytest.param([{"release": "1.31.2"}], "unknown keys release", id="unknown-key"),
     pytest.param([{"version": "1.31.2", "checksum": "md5:abc"}], "checksum", id="bad-checksum"),
     pytest.param(["1.29.0"], "older than 1.30.0", id="too-old"),
-    pytest.param(["1.32.2"], "not below temporal_server_version", id="not-below-target"),
     pytest.param(["1.31.2", "1.30.9"], "oldest first", id="out-of-order"),
     pytest.param(["1.31.2", "1.31.2"], "oldest first", id="twice"),
 ])
@@ -86,6 +86,12 @@ def test_bad_upgrade_paths_are_named(path, word):
 
 def test_good_upgrade_path_has_no_problems():
     assert path_problems(["1.30.9", {"version": "1.31.2", "checksum": "sha256:" + "0" * 64}]) == []
+
+
+def test_a_path_left_in_place_allows_the_rollback_to_its_release():
+    """The README's rollback: temporal_server_version back to a release the path still lists."""
+    assert path_problems(["1.31.2"], target="1.31.2") == []
+    assert versions(plan("1.32.2", "1.31.2", ["1.31.2"])) == ["1.31.2"]
 
 
 def test_newest_schema_versions_sort_as_versions():

@@ -27,7 +27,7 @@ CASES = [
     pytest.param({"temporal_server_services": ["frontend", "gateway"], "temporal_server_unit_per_service": True},
                  "temporal_server_services", id="unknown-service"),
     pytest.param({"temporal_server_version": "1.32"}, "temporal_server_version", id="malformed-version"),
-    pytest.param({"temporal_server_upgrade_path": ["1.33.0"]}, "temporal_server_upgrade_path", id="path-above-target"),
+    pytest.param({"temporal_server_upgrade_path": ["1.31"]}, "temporal_server_upgrade_path", id="malformed-upgrade-path"),
 ]
 
 
