@@ -18,7 +18,8 @@ export TEMPORALOPS_MIRROR_URL="$MIRROR_URL" TEMPORALOPS_DOWNLOADS="$CACHE_DIR/do
 # The scenarios' inventories and checks read the versions the mirror carries from here.
 export TEMPORALOPS_CLI_VERSION="$CLI_VERSION" TEMPORALOPS_CLI_PREVIOUS_VERSION="$CLI_PREVIOUS_VERSION"
 export TEMPORALOPS_SERVER_VERSION="$SERVER_VERSION" TEMPORALOPS_SERVER_VERSIONS="$SERVER_VERSIONS"
-"$REPO_ROOT/tools/mirror.sh" cli cli-previous server
+export TEMPORALOPS_UI_VERSION="$UI_VERSION"
+"$REPO_ROOT/tools/mirror.sh" cli cli-previous server ui
 
 declare -A took
 run_step() {

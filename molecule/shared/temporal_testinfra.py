@@ -149,3 +149,30 @@ def recap(output):
 def recap_changed(output):
     """The changed= count of the play recap, summed over its hosts."""
     return sum(counts["changed"] for counts in recap(output).values())
+
+
+# Where checks save what a person should look at (screenshots); tools/test.sh sets it.
+ARTIFACTS = os.environ.get("TEMPORALOPS_ARTIFACTS") or os.path.join(
+    os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"), "artifacts")
+
+
+def browser(url, *args, profile, timeout=90):
+    """Load URL in Debian's headless chromium on this machine and return its stdout.
+
+    The page's scripts run (and fetch from the API) for up to 15 s of virtual time first,
+    so --dump-dom gives the rendered page, not the HTML the server sent."""
+    run = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", "--user-data-dir=%s" % profile, "--virtual-time-budget=15000",
+         "--window-size=1440,900", "--hide-scrollbars"] + list(args) + [url],
+        capture_output=True, text=True, check=False, timeout=timeout)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
+def exposure(host, unit):
+    """The overall exposure score `systemd-analyze security` gives UNIT on HOST (lower is safer)."""
+    out = host.run("systemd-analyze security --no-pager %s" % unit)
+    match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", out.stdout)
+    assert match, out.stdout[-2000:] + out.stderr
+    return float(match.group(1))

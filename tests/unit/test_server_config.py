@@ -15,45 +15,20 @@ import tarfile
 import pytest
 import yaml
 
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader
-from ansible.template import Templar, trust_as_template
+from ansible.template import trust_as_template
 
+from ansible_render import render_role_template
 from test_systemd_units import exec_start_argv, flag_values, role_unit
 
 ROLE = pathlib.Path(__file__).parents[2] / "roles" / "temporal_server"
 SERVICES = ["frontend", "history", "matching", "worker"]
 
-init_plugin_loader()
-
-
-def load(path):
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
-
-
-def trusted(value):
-    """Role files are trusted templates for Ansible; mark them so here too."""
-    if isinstance(value, str):
-        return trust_as_template(value) if "{{" in value else value
-    if isinstance(value, dict):
-        return {k: trusted(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [trusted(v) for v in value]
-    return value
-
 
 def render(template, unit=0, **overrides):
-    """Render a role template the way the template module does (real Ansible filters)."""
-    variables = trusted(dict(load(ROLE / "defaults" / "main.yml"), **load(ROLE / "vars" / "main.yml")))
-    variables.update(temporal_install_root="/opt/temporal", ansible_managed="Ansible managed",
-                     ansible_search_path=[str(ROLE)], role_path=str(ROLE),
-                     __temporal_server_unit_item=trust_as_template("{{ __temporal_server_units[%d] }}" % unit))
-    variables.update(overrides)
-    templar = Templar(loader=DataLoader(), variables=variables).copy_with_new_env(
-        searchpath=[str(ROLE / "templates")], available_variables=variables)
-    text = (ROLE / "templates" / template).read_text(encoding="utf-8")
-    return templar.template(trust_as_template(text), escape_backslashes=False, overrides=dict(trim_blocks=True))
+    """Render a server role template for unit number UNIT of the host."""
+    return render_role_template(
+        "temporal_server", template,
+        __temporal_server_unit_item=trust_as_template("{{ __temporal_server_units[%d] }}" % unit), **overrides)
 
 
 GO_ACTION = re.compile(r'\{\{ (?:env "([A-Z_]+)" \| toJson|"\{\{") \}\}')

@@ -8,6 +8,7 @@ roles/temporal_systemd/templates/unit.service.j2.
 
 import json
 import pathlib
+import re
 import shlex
 
 import jinja2
@@ -44,6 +45,7 @@ def role_unit(role, unit_var, **overrides):
         env.filters["to_json"] = json.dumps
         env.filters["from_json"] = json.loads
         env.filters["combine"] = lambda base, *more: dict(base, **{k: v for m in more for k, v in m.items()})
+        env.filters["regex_replace"] = lambda value, pattern, replacement="": re.sub(pattern, replacement, value)
     variables = dict(load(role_dir / "defaults" / "main.yml"), ansible_managed="managed",
                      role_path=str(role_dir), temporal_install_root="/opt/temporal")
     variables.update(overrides)

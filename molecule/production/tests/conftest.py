@@ -11,13 +11,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    HOSTS, INVENTORY, PHASE_TAGS, assert_nothing_changed, cli, container_address, database_schema, shell_quote,
+    ARTIFACTS, HOSTS, INVENTORY, PHASE_TAGS, assert_nothing_changed, browser, cli, exposure, container_address, database_schema, shell_quote,
     host_name, main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook,
     wait_serving, workflow_status)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 DATABASE_HOSTS = RUNNER.get_hosts("temporal_database")
 SERVER_HOSTS = RUNNER.get_hosts("temporal_server")
+UI_HOSTS = RUNNER.get_hosts("temporal_ui")
 testinfra_hosts = SERVER_HOSTS
 
 SERVICE = "temporal-server"
@@ -35,6 +36,17 @@ def server_pid(host):
 present = phase_fixture("present", first="present",
                         reason="checks the running stack; this verify runs after temporal_state: absent")
 absent = phase_fixture("absent", first="present", reason="checks the removal; this verify runs after converge")
+
+
+def host_vars(host):
+    """The inventory variables of a testinfra host."""
+    return RUNNER.get_variables(host_name(host))
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The (first) Temporal server host (testinfra), whatever host the test runs on."""
+    return testinfra.get_host("ansible://%s?ansible_inventory=%s" % (SERVER_HOSTS[0], INVENTORY))
 
 
 @pytest.fixture(scope="module")

@@ -40,3 +40,14 @@ def test_check_mode_on_hosts_without_the_server_predicts_without_failing(absent)
     hosts = recap(run.stdout)
     assert all(c["failed"] == 0 for c in hosts.values()), run.stdout[-3000:]
     assert any(hosts[h]["changed"] > 0 for h in SERVER_HOSTS), run.stdout[-3000:]
+
+
+def test_ui_service_config_and_binaries_are_gone(absent):
+    if host_name(absent) not in conftest.UI_HOSTS:
+        pytest.skip("not a UI host")
+    assert not absent.service("temporal-ui").is_running
+    assert not absent.file("/etc/systemd/system/temporal-ui.service").exists
+    assert not absent.file("/etc/temporal-ui").exists
+    assert not absent.file("/opt/temporal/ui").exists
+    assert not absent.file("/usr/local/bin/ui-server").exists
+    assert "8080" not in absent.check_output("ss -Hltn")

@@ -9,7 +9,7 @@ import time
 import urllib.request
 
 import conftest
-from conftest import (DATABASE_HOSTS, SERVER_DIR, SERVICE, cli, database_schema, server_pid, wait_serving,
+from conftest import (DATABASE_HOSTS, SERVER_DIR, SERVICE, cli, database_schema, exposure, server_pid, wait_serving,
                       workflow_status)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -96,13 +96,6 @@ def test_kill_9_brings_the_server_back_through_systemd(present):
         time.sleep(1)
     assert server_pid(present) not in ("0", before)
     wait_serving(present)
-
-
-def exposure(host, unit):
-    out = host.run("systemd-analyze security --no-pager %s" % unit)
-    match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", out.stdout)
-    assert match, out.stdout[-2000:] + out.stderr
-    return float(match.group(1))
 
 
 def test_units_are_hardened(present):

@@ -1,0 +1,156 @@
+"""The web UI (role temporal_ui) on both UI hosts: on the database host it talks to the server
+host's frontend across the network; on the server host it sits under the public path /temporal.
+Checked as a person uses it: a real browser renders the workflow list."""
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+import conftest
+from conftest import (ARTIFACTS, SERVER_HOSTS, browser, container_address, exposure, host_name, host_vars, main_pid,
+                      recap_changed, run_playbook, server_pid)
+
+testinfra_hosts = conftest.UI_HOSTS
+UI_SERVICE = "temporal-ui"
+BASE_CONFIG = "/etc/temporal-ui/base.yaml"
+PRESET = "temporalops.temporal.temporal"
+
+
+def public_path(host):
+    return host_vars(host).get("temporal_ui_public_path", "")
+
+
+def ui_url(host, path):
+    return "http://%s:8080%s%s" % (container_address(host), public_path(host), path)
+
+
+def ui_pid(host):
+    return main_pid(host, UI_SERVICE)
+
+
+@pytest.fixture(scope="module")
+def frontend(server):
+    """host:port of the server host's frontend, as this machine reaches it."""
+    return "%s:7233" % container_address(server)
+
+
+def controller_cli(*args):
+    run = subprocess.run([os.environ["TEMPORALOPS_CONTROLLER_CLI"]] + list(args), capture_output=True, text=True,
+                         check=False, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_ui_runs_unprivileged_and_answers_healthz(present):
+    service = present.service(UI_SERVICE)
+    assert service.is_running and service.is_enabled
+    assert present.check_output("systemctl show -p User --value %s" % UI_SERVICE) == "temporal-ui"
+    with urllib.request.urlopen(ui_url(present, "/healthz"), timeout=10) as response:
+        assert json.load(response) == {"status": "OK"}
+
+
+def test_config_is_readable_by_the_ui_only(present):
+    config = present.file(BASE_CONFIG)
+    assert (config.user, config.group, config.mode) == ("root", "temporal-ui", 0o640)
+    assert present.file("/etc/temporal-ui").mode == 0o750
+
+
+def test_pages_refer_to_their_assets_under_the_public_path(present):
+    with urllib.request.urlopen(ui_url(present, "/"), timeout=10) as response:
+        page = response.read().decode()
+    assert 'href="%s/_app/immutable/' % public_path(present) in page, page[:2000]
+
+
+def test_the_browser_shows_a_workflow_the_test_started(present, frontend, tmp_path):
+    """Start a workflow, open the UI's workflow list in headless chromium, find the workflow's
+    link in the rendered page, and keep a screenshot of it."""
+    workflow_id = "ui-check-%s-%d" % (host_name(present), time.time())
+    controller_cli("workflow", "start", "--address", frontend, "--namespace", "default", "--type", "UiCheck",
+                   "--task-queue", "ui-check", "--workflow-id", workflow_id)
+    url = ui_url(present, "/namespaces/default/workflows")
+    link = 'href="%s/namespaces/default/workflows/%s/' % (public_path(present), workflow_id)
+    page = ""
+    deadline = time.time() + 60
+    while link not in page and time.time() < deadline:
+        page = browser(url, "--dump-dom", profile=tmp_path / "profile")
+        if link not in page:
+            time.sleep(2)
+    assert link in page, page[-3000:]
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    screenshot = os.path.join(ARTIFACTS, "ui-workflows-%s.png" % host_name(present))
+    browser(url, "--screenshot=%s" % screenshot, profile=tmp_path / "profile")
+    assert os.path.getsize(screenshot) > 10000
+    print("screenshot of %s: %s" % (url, screenshot))
+
+
+def test_a_config_change_restarts_the_ui_only(present, frontend, tmp_path):
+    """A new setting restarts this host's UI and nothing else (the server keeps its PID); the
+    converge after it puts the inventory's settings back."""
+    neighbours = {"temporal-server": server_pid(present)} if host_name(present) in SERVER_HOSTS else {}
+    before = ui_pid(present)
+    settings = {"temporal_components": ["ui"], "temporal_ui_frontend_address": frontend,
+                "temporal_ui_listen_address": "0.0.0.0", "temporal_ui_public_path": public_path(present)}
+    try:
+        rc, output = run_playbook(tmp_path, [PRESET], dict(settings, temporal_ui_default_namespace="orders"),
+                                  host=present)
+        assert rc == 0, output[-3000:]
+        assert "defaultNamespace: orders" in present.file(BASE_CONFIG).content_string
+        assert ui_pid(present) not in ("0", before)
+        assert {name: main_pid(present, name) for name in neighbours} == neighbours
+    finally:
+        rc, output = run_playbook(tmp_path, [PRESET], settings, host=present)
+        assert rc == 0, output[-3000:]
+
+
+CASES = [
+    pytest.param({"temporal_ui_frontend_address": "127.0.0.1:1", "temporal_ui_frontend_check_timeout": 3},
+                 "temporal_ui_frontend_address '127.0.0.1:1' does not answer", id="frontend-does-not-answer"),
+    pytest.param({"temporal_ui_frontend_address": "temporal.internal"}, "temporal_ui_frontend_address",
+                 id="frontend-without-port"),
+    pytest.param({"temporal_ui_public_path": "temporal"}, "temporal_ui_public_path", id="public-path-without-slash"),
+    pytest.param({"temporal_ui_public_path": "/temporal/"}, "temporal_ui_public_path", id="public-path-trailing-slash"),
+    pytest.param({"temporal_ui_port": "held"}, "temporal_ui_port", id="port-used-twice"),
+    pytest.param({"temporal_ui_oidc_enabled": True, "temporal_ui_oidc_provider_url": "https://id.example.com",
+                  "temporal_ui_oidc_callback_url": "https://ui.example.com/auth/sso/callback"},
+                 "temporal_ui_oidc_client_id", id="oidc-without-client-id"),
+    pytest.param({"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca_file": "/etc/temporal-ui/missing-ca.pem"},
+                 "temporal_ui_tls_ca_file", id="missing-ca-file"),
+    pytest.param({"temporal_ui_codec_endpoint": "codec.example.com"}, "temporal_ui_codec_endpoint", id="codec-not-a-url"),
+]
+
+
+def held_port(host):
+    """A port another process of HOST listens on (PostgreSQL's, the server's, ...)."""
+    listening = host.check_output("ss -Hltn | awk '{print $4}' | sed 's/.*://' | sort -un").split()
+    return int(next(p for p in listening if p != "8080"))
+
+
+@pytest.mark.parametrize(("extra_vars", "message"), CASES)
+def test_bad_ui_input_fails_clearly_and_touches_nothing(present, frontend, tmp_path, extra_vars, message):
+    if host_name(present) != conftest.UI_HOSTS[0]:
+        pytest.skip("the UI of the database host covers the role's checks")
+    if extra_vars.get("temporal_ui_port") == "held":
+        extra_vars = dict(extra_vars, temporal_ui_port=held_port(present))
+    pid = ui_pid(present)
+    config = present.file(BASE_CONFIG).content_string
+    settings = dict({"temporal_components": ["ui"], "temporal_ui_frontend_address": frontend,
+                     "temporal_ui_listen_address": "0.0.0.0", "temporal_ui_public_path": public_path(present)},
+                    **extra_vars)
+    rc, output = run_playbook(tmp_path, [PRESET], settings, host=present)
+    assert rc != 0, output[-3000:]
+    assert message in output, output[-3000:]
+    assert recap_changed(output) == 0, output[-3000:]
+    assert ui_pid(present) == pid
+    assert present.file(BASE_CONFIG).content_string == config
+    assert present.service(UI_SERVICE).is_running
+
+
+def test_ui_unit_is_hardened(present):
+    score = exposure(present, UI_SERVICE + ".service")
+    print("systemd-analyze security %s on %s: %.1f" % (UI_SERVICE, host_name(present), score))
+    # The shared hardening (role temporal_systemd), with fewer address families than the server.
+    assert score <= 3.5

@@ -1,0 +1,43 @@
+"""Render a role's template the way the template module does: real Ansible Templar and filters,
+with the role's defaults and vars (vars/ templated lazily, as Ansible does)."""
+
+import pathlib
+
+import yaml
+
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import init_plugin_loader
+from ansible.template import Templar, trust_as_template
+
+ROLES = pathlib.Path(__file__).parents[2] / "roles"
+
+init_plugin_loader()
+
+
+def load(path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def trusted(value):
+    """Role files are trusted templates for Ansible; mark them so here too."""
+    if isinstance(value, str):
+        return trust_as_template(value) if "{{" in value else value
+    if isinstance(value, dict):
+        return {k: trusted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [trusted(v) for v in value]
+    return value
+
+
+def render_role_template(role, template, **overrides):
+    """TEMPLATE of ROLE (a file in its templates/) rendered with its defaults, vars and OVERRIDES."""
+    role_dir = ROLES / role
+    variables = trusted(dict(load(role_dir / "defaults" / "main.yml"), **load(role_dir / "vars" / "main.yml")))
+    variables.update(temporal_install_root="/opt/temporal", ansible_managed="Ansible managed",
+                     ansible_search_path=[str(role_dir)], role_path=str(role_dir))
+    variables.update(overrides)
+    templar = Templar(loader=DataLoader(), variables=variables).copy_with_new_env(
+        searchpath=[str(role_dir / "templates")], available_variables=variables)
+    text = (role_dir / "templates" / template).read_text(encoding="utf-8")
+    return templar.template(trust_as_template(text), escape_backslashes=False, overrides=dict(trim_blocks=True))
