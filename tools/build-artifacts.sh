@@ -79,10 +79,10 @@ build_ui() {
   [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
   log "building ui-server $v"
   local stage; stage="$(mktemp -d)"
-  GOBIN="$stage" go install -trimpath -ldflags "-s -w" \
+  GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" GOBIN="$stage" go install -trimpath -ldflags "-s -w" \
     "github.com/temporalio/ui-server/v2/cmd/server@v$v"
   mv "$stage/server" "$stage/ui-server"
-  local src; src="$(module_dir "github.com/temporalio/ui-server/v2@v$v")"
+  local src; src="$(GOTOOLCHAIN="$SERVER_GOTOOLCHAIN" module_dir "github.com/temporalio/ui-server/v2@v$v")"
   cp "$src/LICENSE" "$stage/LICENSE"
   cp -r "$src/config" "$stage/config"
   chmod -R u+w,go+rX "$stage"

@@ -22,9 +22,12 @@ CLI_PREVIOUS_VERSION="${TEMPORALOPS_CLI_PREVIOUS_VERSION:-1.4.1}"
 # per step. Adding a release is one word here.
 SERVER_VERSION="${TEMPORALOPS_SERVER_VERSION:-1.32.2}"
 SERVER_VERSIONS="${TEMPORALOPS_SERVER_VERSIONS:-1.30.9 1.31.2 $SERVER_VERSION}"
-# The server modules need a newer Go than Debian's; the Go proxy serves this toolchain.
+# The server and ui-server modules need a newer Go than Debian's; the Go proxy serves this
+# toolchain.
 SERVER_GOTOOLCHAIN="${TEMPORALOPS_SERVER_GOTOOLCHAIN:-go1.27.3}"
-UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.53.3}"
+# The newest ui-server the Go proxy here serves every module of (2.56.1-2.56.3 and 2.58 need
+# modules it refuses).
+UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.56.4}"
 
 MIRROR_DIR="$CACHE_DIR/mirror"
 # Go's module and build caches live in the cache directory too, so an empty HOME (the

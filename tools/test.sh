@@ -19,6 +19,8 @@ export TEMPORALOPS_MIRROR_URL="$MIRROR_URL" TEMPORALOPS_DOWNLOADS="$CACHE_DIR/do
 export TEMPORALOPS_CLI_VERSION="$CLI_VERSION" TEMPORALOPS_CLI_PREVIOUS_VERSION="$CLI_PREVIOUS_VERSION"
 export TEMPORALOPS_SERVER_VERSION="$SERVER_VERSION" TEMPORALOPS_SERVER_VERSIONS="$SERVER_VERSIONS"
 export TEMPORALOPS_UI_VERSION="$UI_VERSION"
+# What a person should look at afterwards (the web UI checks' screenshots) lands here.
+export TEMPORALOPS_ARTIFACTS="${TEMPORALOPS_ARTIFACTS:-$CACHE_DIR/artifacts}"
 "$REPO_ROOT/tools/mirror.sh" cli cli-previous server ui
 
 declare -A took
@@ -63,5 +65,6 @@ log "all test steps passed"
 for step in "${steps[@]}"; do
   printf '  %-10s %4ss\n' "$step" "${took[$step]}"
 done
+[ ! -d "$TEMPORALOPS_ARTIFACTS" ] || printf 'artifacts (screenshots): %s\n' "$TEMPORALOPS_ARTIFACTS"
 # set -e stops at the first failing step, so reaching here means every step passed.
 printf 'steps: %d passed, 0 failed\n' "${#steps[@]}"

@@ -99,7 +99,7 @@ def ui_unit(**overrides):
 
 def test_unit_runs_the_versioned_binary_on_the_config_dir():
     argv = exec_start_argv(ui_unit())
-    assert argv == ["/opt/temporal/ui/2.53.3/ui-server", "--root", "/", "--config", "/etc/temporal-ui",
+    assert argv == ["/opt/temporal/ui/2.56.4/ui-server", "--root", "/", "--config", "/etc/temporal-ui",
                     "--env", "auth", "start"]
     assert "/opt/temporal/ui/2.60.0/ui-server" in ui_unit(temporal_ui_version="2.60.0")
 

@@ -50,4 +50,6 @@ def test_ui_service_config_and_binaries_are_gone(absent):
     assert not absent.file("/etc/temporal-ui").exists
     assert not absent.file("/opt/temporal/ui").exists
     assert not absent.file("/usr/local/bin/ui-server").exists
+    # The CLI went too: it came with the UI (site.yml's components [cli, ui]).
+    assert not absent.file("/usr/local/bin/temporal").exists
     assert "8080" not in absent.check_output("ss -Hltn")
