@@ -2,11 +2,13 @@
 secret) and the unit. When the ui-server archive is in the local test mirror, the real binary
 also starts on a rendered base.yaml and answers /healthz under its public path."""
 
-import glob
+import http.server
+import json
 import os
 import socket
 import subprocess
 import tarfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +16,7 @@ import urllib.request
 import pytest
 import yaml
 
-from ansible_render import render_role_template
+from ansible_render import ROLES, load, render_role_template
 from test_systemd_units import exec_start_argv, role_unit
 
 
@@ -86,11 +88,18 @@ def test_client_secret_lands_in_auth_yaml_exactly_and_nowhere_else(secret):
     assert secret not in render_role_template("temporal_ui", "base.yaml.j2", **settings)
 
 
-def test_no_file_turns_on_ui_servers_go_templating():
-    """ui-server runs a file through html/template when a comment in its first KB says
-    enable-template; values would then be HTML-escaped."""
-    for template in ("base.yaml.j2", "auth.yaml.j2"):
-        assert "enable-template" not in render_role_template("temporal_ui", template)
+def test_no_value_can_turn_on_ui_servers_go_templating():
+    """ui-server runs a file through html/template when a line of its first KB starts with '#'
+    and says enable-template; values would then be HTML-escaped, '{{' evaluated."""
+    marker = "# enable-template {{ env \"HOME\" }}"
+    settings = dict(temporal_ui_oidc_label=marker, temporal_ui_oidc_client_secret=marker,
+                    temporal_ui_default_namespace=marker, temporal_ui_oidc_client_id="ui")
+    rendered = {template: render_role_template("temporal_ui", template, **settings)
+                for template in ("base.yaml.j2", "auth.yaml.j2")}
+    for text in rendered.values():
+        assert [line for line in text.splitlines() if line.strip().startswith("#") and "enable-template" in line] == []
+    assert yaml.safe_load(rendered["base.yaml.j2"])["defaultNamespace"] == marker
+    assert yaml.safe_load(rendered["auth.yaml.j2"])["auth"]["providers"][0]["label"] == marker
 
 
 def ui_unit(**overrides):
@@ -107,9 +116,22 @@ def test_unit_runs_the_versioned_binary_on_the_config_dir():
 def test_unit_carries_the_shared_hardening_with_fewer_address_families():
     lines = ui_unit().splitlines()
     for line in ("User=temporal-ui", "Group=temporal-ui", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                 "CapabilityBoundingSet=", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX"):
+                 "CapabilityBoundingSet=", "AmbientCapabilities=", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX"):
         assert line in lines, line
     assert not [line for line in lines if line.startswith("ReadWritePaths=")]
+
+
+def test_a_port_below_1024_gets_the_bind_capability_only():
+    lines = ui_unit(temporal_ui_port=443).splitlines()
+    assert "CapabilityBoundingSet=CAP_NET_BIND_SERVICE" in lines
+    assert "AmbientCapabilities=CAP_NET_BIND_SERVICE" in lines
+    assert "CapabilityBoundingSet=" in ui_unit(temporal_ui_port=1024).splitlines()
+
+
+@pytest.mark.parametrize(("listen", "host"), [("::", "[::]"), ("fd00::1", "[fd00::1]"), ("0.0.0.0", "0.0.0.0")])
+def test_ipv6_listen_addresses_get_brackets(listen, host):
+    """ui-server joins host and port with a colon."""
+    assert base(temporal_ui_listen_address=listen)["host"] == host
 
 
 # --- against the real binary ----------------------------------------------------------------
@@ -117,12 +139,13 @@ def test_unit_carries_the_shared_hardening_with_fewer_address_families():
 @pytest.fixture(scope="module")
 def ui_binary(tmp_path_factory):
     cache = os.environ.get("TEMPORALOPS_CACHE", os.path.expanduser("~/.cache/temporalops"))
-    found = sorted(glob.glob(os.path.join(
-        cache, "mirror/temporalio/ui-server/releases/download/v*/ui-server_*_linux_amd64.tar.gz")))
-    if not found:
-        pytest.skip("no ui-server archive in the local mirror (tools/build-artifacts.sh ui)")
+    version = load(ROLES / "temporal_ui" / "defaults" / "main.yml")["temporal_ui_version"]
+    archive = os.path.join(cache, "mirror/temporalio/ui-server/releases/download/v%s/ui-server_%s_linux_amd64.tar.gz"
+                           % (version, version))
+    if not os.path.exists(archive):
+        pytest.skip("no ui-server %s archive in the local mirror (tools/build-artifacts.sh ui)" % version)
     target = tmp_path_factory.mktemp("ui")
-    with tarfile.open(found[-1]) as tar:
+    with tarfile.open(archive) as tar:
         tar.extract(tar.getmember("ui-server"), target)
     return str(target / "ui-server")
 
@@ -133,24 +156,80 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def start_ui(binary, config_dir, port):
+    """Run ui-server as the unit does; return the process once /healthz answers."""
+    process = subprocess.Popen([binary, "--root", "/", "--config", str(config_dir), "--env", "auth", "start"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/temporal/healthz" % port, timeout=2) as response:
+                assert '"OK"' in response.read().decode()
+                return process
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None:
+                raise AssertionError("ui-server exited: %s" % process.stdout.read())
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("ui-server did not answer /healthz: %s" % process.stdout.read())
+
+
 def test_ui_server_starts_on_the_rendered_config(ui_binary, tmp_path):
     """ui-server reads base.yaml as the role writes it, under the role's argv, and serves
     /healthz under the public path (it dials the frontend lazily, so none is needed here)."""
     port = free_port()
     (tmp_path / "base.yaml").write_text(render_role_template(
         "temporal_ui", "base.yaml.j2", temporal_ui_port=port, temporal_ui_public_path="/temporal"))
-    process = subprocess.Popen([ui_binary, "--root", "/", "--config", str(tmp_path), "--env", "auth", "start"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = start_ui(ui_binary, tmp_path, port)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+class Discovery(http.server.BaseHTTPRequestHandler):
+    """An OpenID provider's discovery document, which ui-server reads at start."""
+
+    def do_GET(self):  # noqa: N802  (http.server's name)
+        issuer = "http://127.0.0.1:%d" % self.server.server_port
+        body = json.dumps({"issuer": issuer, "authorization_endpoint": issuer + "/authorize",
+                           "token_endpoint": issuer + "/token", "jwks_uri": issuer + "/jwks",
+                           "response_types_supported": ["code"], "subject_types_supported": ["public"],
+                           "id_token_signing_alg_values_supported": ["RS256"]}).encode()
+        self.send_response(200 if self.path == "/.well-known/openid-configuration" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+def test_ui_server_reads_the_sign_in_settings_over_the_base(ui_binary, tmp_path):
+    """auth.yaml, read over base.yaml (--env auth), turns sign-in on: /auth/sso sends the browser
+    to the provider with the role's client id and callback."""
+    provider = http.server.HTTPServer(("127.0.0.1", 0), Discovery)
+    threading.Thread(target=provider.serve_forever, daemon=True).start()
+    port = free_port()
+    settings = dict(temporal_ui_port=port, temporal_ui_public_path="/temporal", temporal_ui_oidc_enabled=True,
+                    temporal_ui_oidc_provider_url="http://127.0.0.1:%d" % provider.server_port,
+                    temporal_ui_oidc_client_id="temporal-ui", temporal_ui_oidc_client_secret="s3cret:'\"",
+                    temporal_ui_oidc_callback_url="http://ui.example.com/temporal/auth/sso/callback")
+    for name in ("base", "auth"):
+        (tmp_path / ("%s.yaml" % name)).write_text(render_role_template("temporal_ui", "%s.yaml.j2" % name, **settings))
+    process = start_ui(ui_binary, tmp_path, port)
     try:
-        deadline, body = time.time() + 20, None
-        while body is None and time.time() < deadline:
-            try:
-                with urllib.request.urlopen("http://127.0.0.1:%d/temporal/healthz" % port, timeout=2) as response:
-                    body = response.read().decode()
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, process.stdout.read()
-                time.sleep(0.2)
-        assert body is not None and '"OK"' in body
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open("http://127.0.0.1:%d/temporal/auth/sso" % port, timeout=5)
+        location = redirect.value.headers["Location"]
+        assert location.startswith("http://127.0.0.1:%d/authorize?" % provider.server_port), location
+        assert "client_id=temporal-ui" in location
+        assert "redirect_uri=http%3A%2F%2Fui.example.com%2Ftemporal%2Fauth%2Fsso%2Fcallback" in location
     finally:
         process.terminate()
         process.wait(timeout=10)
+        provider.shutdown()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None

@@ -106,20 +106,35 @@ def test_a_config_change_restarts_the_ui_only(present, frontend, tmp_path):
         assert rc == 0, output[-3000:]
 
 
+# Each message is a fragment of that check's own failure text (the setting names alone also
+# appear in the loop labels of every run).
 CASES = [
     pytest.param({"temporal_ui_frontend_address": "127.0.0.1:1", "temporal_ui_frontend_check_timeout": 3},
                  "temporal_ui_frontend_address '127.0.0.1:1' does not answer", id="frontend-does-not-answer"),
-    pytest.param({"temporal_ui_frontend_address": "temporal.internal"}, "temporal_ui_frontend_address",
-                 id="frontend-without-port"),
-    pytest.param({"temporal_ui_public_path": "temporal"}, "temporal_ui_public_path", id="public-path-without-slash"),
-    pytest.param({"temporal_ui_public_path": "/temporal/"}, "temporal_ui_public_path", id="public-path-trailing-slash"),
-    pytest.param({"temporal_ui_port": "held"}, "temporal_ui_port", id="port-used-twice"),
+    pytest.param({"temporal_ui_frontend_address": "temporal.internal"},
+                 "temporal_ui_frontend_address 'temporal.internal' must be host:port", id="frontend-without-port"),
+    pytest.param({"temporal_ui_public_path": "temporal"}, "temporal_ui_public_path 'temporal' must be empty",
+                 id="public-path-without-slash"),
+    pytest.param({"temporal_ui_public_path": "/temporal/"}, "temporal_ui_public_path '/temporal/' must be empty",
+                 id="public-path-trailing-slash"),
+    pytest.param({"temporal_ui_port": "held"}, "is in use on", id="port-used-twice"),
     pytest.param({"temporal_ui_oidc_enabled": True, "temporal_ui_oidc_provider_url": "https://id.example.com",
                   "temporal_ui_oidc_callback_url": "https://ui.example.com/auth/sso/callback"},
-                 "temporal_ui_oidc_client_id", id="oidc-without-client-id"),
+                 "temporal_ui_oidc_enabled needs temporal_ui_oidc_client_id", id="oidc-without-client-id"),
+    # Nothing answers there: ui-server would exit at start.
+    pytest.param({"temporal_ui_oidc_enabled": True, "temporal_ui_oidc_provider_url": "http://127.0.0.1:1",
+                  "temporal_ui_oidc_client_id": "ui", "temporal_ui_oidc_callback_url": "https://ui.example.com/auth/sso/callback"},
+                 "temporal_ui_oidc_provider_url 'http://127.0.0.1:1' does not serve a discovery document",
+                 id="oidc-provider-does-not-answer"),
     pytest.param({"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca_file": "/etc/temporal-ui/missing-ca.pem"},
-                 "temporal_ui_tls_ca_file", id="missing-ca-file"),
-    pytest.param({"temporal_ui_codec_endpoint": "codec.example.com"}, "temporal_ui_codec_endpoint", id="codec-not-a-url"),
+                 "do not exist on", id="missing-ca-file"),
+    pytest.param({"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca_file": "/root/ca.pem"},
+                 "The UI's service cannot see temporal_ui_tls_ca_file", id="ca-file-the-service-cannot-see"),
+    # root:shadow 0640: there, but not for the UI's user.
+    pytest.param({"temporal_ui_https_cert_file": "/etc/shadow", "temporal_ui_https_key_file": "/etc/shadow"},
+                 "temporal-ui cannot read temporal_ui_https_cert_file", id="key-file-the-user-cannot-read"),
+    pytest.param({"temporal_ui_codec_endpoint": "codec.example.com"},
+                 "temporal_ui_codec_endpoint 'codec.example.com' must be an http", id="codec-not-a-url"),
 ]
 
 
