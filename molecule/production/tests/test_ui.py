@@ -9,6 +9,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 
 import conftest
 from conftest import (ARTIFACTS, SERVER_HOSTS, browser, container_address, exposure, host_name, host_vars, main_pid,
@@ -30,6 +31,13 @@ def ui_url(host, path):
 
 def ui_pid(host):
     return main_pid(host, UI_SERVICE)
+
+
+def ui_settings(host):
+    """The preset's settings that give HOST's UI exactly what site.yml gave it."""
+    live = yaml.safe_load(host.file(BASE_CONFIG).content_string)
+    return {"temporal_components": ["ui"], "temporal_ui_frontend_address": live["temporalGrpcAddress"],
+            "temporal_ui_listen_address": live["host"], "temporal_ui_public_path": live["publicPath"]}
 
 
 @pytest.fixture(scope="module")
@@ -87,13 +95,12 @@ def test_the_browser_shows_a_workflow_the_test_started(present, frontend, tmp_pa
     print("screenshot of %s: %s" % (url, screenshot))
 
 
-def test_a_config_change_restarts_the_ui_only(present, frontend, tmp_path):
+def test_a_config_change_restarts_the_ui_only(present, tmp_path):
     """A new setting restarts this host's UI and nothing else (the server keeps its PID); the
     converge after it puts the inventory's settings back."""
     neighbours = {"temporal-server": server_pid(present)} if host_name(present) in SERVER_HOSTS else {}
     before = ui_pid(present)
-    settings = {"temporal_components": ["ui"], "temporal_ui_frontend_address": frontend,
-                "temporal_ui_listen_address": "0.0.0.0", "temporal_ui_public_path": public_path(present)}
+    settings = ui_settings(present)
     try:
         rc, output = run_playbook(tmp_path, [PRESET], dict(settings, temporal_ui_default_namespace="orders"),
                                   host=present)
@@ -145,16 +152,14 @@ def held_port(host):
 
 
 @pytest.mark.parametrize(("extra_vars", "message"), CASES)
-def test_bad_ui_input_fails_clearly_and_touches_nothing(present, frontend, tmp_path, extra_vars, message):
+def test_bad_ui_input_fails_clearly_and_touches_nothing(present, tmp_path, extra_vars, message):
     if host_name(present) != conftest.UI_HOSTS[0]:
         pytest.skip("the UI of the database host covers the role's checks")
     if extra_vars.get("temporal_ui_port") == "held":
         extra_vars = dict(extra_vars, temporal_ui_port=held_port(present))
     pid = ui_pid(present)
     config = present.file(BASE_CONFIG).content_string
-    settings = dict({"temporal_components": ["ui"], "temporal_ui_frontend_address": frontend,
-                     "temporal_ui_listen_address": "0.0.0.0", "temporal_ui_public_path": public_path(present)},
-                    **extra_vars)
+    settings = dict(ui_settings(present), **extra_vars)
     rc, output = run_playbook(tmp_path, [PRESET], settings, host=present)
     assert rc != 0, output[-3000:]
     assert message in output, output[-3000:]
