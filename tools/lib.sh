@@ -12,6 +12,10 @@ CACHE_DIR="${TEMPORALOPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/temporalops}"
 # Exported, so nested tools agree on the one cache directory.
 export TEMPORALOPS_CACHE="$CACHE_DIR"
 export ANSIBLE_HOME="$CACHE_DIR/ansible-home" XDG_CACHE_HOME="$CACHE_DIR/xdg-cache"
+# Modules Ansible runs on this machine (delegate_to: localhost, pipelined) keep their scratch
+# files in ~/.ansible/tmp whatever ANSIBLE_HOME says, and warn when they have to create it.
+mkdir -p "$HOME/.ansible"
+[ -d "$HOME/.ansible/tmp" ] || mkdir -m 0700 "$HOME/.ansible/tmp"
 
 # Versions the test mirror carries; the roles' defaults pin the same ones.
 CLI_VERSION="${TEMPORALOPS_CLI_VERSION:-1.5.1}"

@@ -65,6 +65,9 @@ log "all test steps passed"
 for step in "${steps[@]}"; do
   printf '  %-10s %4ss\n' "$step" "${took[$step]}"
 done
-[ ! -d "$TEMPORALOPS_ARTIFACTS" ] || printf 'artifacts (screenshots): %s\n' "$TEMPORALOPS_ARTIFACTS"
+if [ -d "$TEMPORALOPS_ARTIFACTS" ]; then
+  printf 'artifacts to look at:\n'
+  find "$TEMPORALOPS_ARTIFACTS" -type f -printf '  %p (%s bytes)\n' | sort
+fi
 # set -e stops at the first failing step, so reaching here means every step passed.
 printf 'steps: %d passed, 0 failed\n' "${#steps[@]}"
