@@ -136,6 +136,20 @@ def assert_nothing_changed(rc, output, hosts):
     assert all(c["changed"] == 0 and c["failed"] == 0 for c in counts.values()), output[-3000:]
 
 
+def assert_refused_untouched(host, run, message, service, config):
+    """RUN (a callable returning (rc, output)) fails naming MESSAGE and changes nothing: SERVICE
+    on HOST keeps its PID and stays running, CONFIG keeps its content. Returns the output."""
+    pid, before = main_pid(host, service), host.file(config).content_string
+    rc, output = run()
+    assert rc != 0, output[-3000:]
+    assert message in output, output[-3000:]
+    assert recap_changed(output) == 0, output[-3000:]
+    assert main_pid(host, service) == pid
+    assert host.file(config).content_string == before
+    assert host.service(service).is_running
+    return output
+
+
 def recap(output):
     """The play recap: host name -> {"changed": n, "failed": n, ...}."""
     hosts = {}
