@@ -5,7 +5,7 @@
 #   $MIRROR_DIR/temporalio/<repo>/releases/download/v<version>/<archive>
 # Nothing is rebuilt when the archive for that version is already in the cache.
 #
-# usage: tools/build-artifacts.sh [cli] [cli-previous] [server] [ui]     (default: all)
+# usage: tools/build-artifacts.sh [cli] [cli-previous] [server] [ui] [workers]   (default: all)
 source "$(dirname "$0")/lib.sh"
 
 GOARCH="${GOARCH:-amd64}"
@@ -90,16 +90,49 @@ build_ui() {
   rm -rf "$stage"
 }
 
+# The example workers the workers scenario runs: the Go one built and packed as a user's
+# release would be (an archive with its checksum, named by a digest of its source), the
+# Python one's requirements as a wheelhouse, for hosts that reach no package index.
+build_workers() {
+  local src="$REPO_ROOT/examples/workers" digest
+  digest="$(cd "$src/go" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
+  local rel="$MIRROR_DIR/examples/greeter-go/$digest" archive="greeter-go_linux_${GOARCH}.tar.gz"
+  if [ -f "$rel/$archive" ]; then
+    log "cached $archive ($digest)"
+  else
+    log "building the example Go worker"
+    local stage; stage="$(mktemp -d)"
+    (cd "$src/go" && go build -trimpath -ldflags "-s -w" -o "$stage/greeter" .)
+    chmod 0755 "$stage/greeter"
+    pack "$rel" "$archive" "$stage"
+    rm -rf "$stage"
+  fi
+  printf '%s\n' "$digest" >"$MIRROR_DIR/examples/greeter-go/current"
+  local wheels; wheels="$(wheelhouse_dir)"
+  if [ ! -f "$wheels/.complete" ]; then
+    log "downloading the example Python worker's wheels"
+    rm -rf "$wheels"
+    # Debian 12's python3.11 and 13's python3.13; the wheels here are abi3 or pure.
+    local py
+    for py in 3.11 3.13; do
+      python3 -m pip download --quiet --only-binary=:all: --platform manylinux2014_x86_64 --python-version "$py" \
+        -r "$src/python/requirements.txt" -d "$wheels"
+    done
+    touch "$wheels/.complete"
+  fi
+}
+
 command -v go >/dev/null || die "go is not installed: the test mirror builds Temporal from its Go modules"
 mkdir -p "$CACHE_DIR" "$MIRROR_DIR"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(cli cli-previous server ui)
+[ ${#targets[@]} -gt 0 ] || targets=(cli cli-previous server ui workers)
 for t in "${targets[@]}"; do
   case "$t" in
     cli) build_cli "$CLI_VERSION" ;;
     cli-previous) build_cli "$CLI_PREVIOUS_VERSION" ;;  # for the upgrade scenario
     server) for v in $SERVER_VERSIONS; do build_server "$v"; done ;;
     ui) build_ui ;;
-    *) die "unknown artifact '$t' (expected cli, cli-previous, server or ui)" ;;
+    workers) build_workers ;;
+    *) die "unknown artifact '$t' (expected cli, cli-previous, server, ui or workers)" ;;
   esac
 done

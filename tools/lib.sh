@@ -34,6 +34,10 @@ SERVER_GOTOOLCHAIN="${TEMPORALOPS_SERVER_GOTOOLCHAIN:-go1.27.3}"
 UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.56.4}"
 
 MIRROR_DIR="$CACHE_DIR/mirror"
+# The example Python worker's wheels, named by its requirements.
+wheelhouse_dir() {
+  printf '%s/wheelhouse-%s' "$CACHE_DIR" "$(sha256sum "$REPO_ROOT/examples/workers/python/requirements.txt" | cut -c1-12)"
+}
 # Go's module and build caches live in the cache directory too, so an empty HOME (the
 # fresh-machine drill) neither needs nor leaves anything in ~/go or ~/.cache/go-build.
 export GOPATH="$CACHE_DIR/go" GOCACHE="$CACHE_DIR/go-build" GOMODCACHE="$CACHE_DIR/go/pkg/mod"
@@ -43,7 +47,11 @@ MIRROR_URL="http://127.0.0.1:$MIRROR_PORT"
 # The systemd test images, one per Debian release the roles claim (molecule boots each).
 # A new tag (the fresh-machine drill sets one) means images built from nothing.
 TEST_SUITES="bookworm trixie"
-export TEMPORALOPS_IMAGE_TAG="${TEMPORALOPS_IMAGE_TAG:-latest}"
+# What the images hold beside Debian's minimal base: systemd, what Ansible needs, and
+# python3-venv for the Python workers.
+TEST_IMAGE_PACKAGES="systemd,systemd-sysv,dbus,python3,python3-venv,sudo,iproute2,ca-certificates,curl,procps"
+# The tag names the package list, so a machine with images of an older list builds new ones.
+export TEMPORALOPS_IMAGE_TAG="${TEMPORALOPS_IMAGE_TAG:-p$(printf '%s' "$TEST_IMAGE_PACKAGES" | sha256sum | cut -c1-10)}"
 test_image() {
   case "$1" in
     bookworm) printf 'temporalops/debian12-systemd:%s' "$TEMPORALOPS_IMAGE_TAG" ;;

@@ -19,7 +19,7 @@ build_image() {
   # shellcheck disable=SC2064  # expand now: the trap outlives this function's locals
   trap "rm -rf '$root'" EXIT
   debootstrap --variant=minbase \
-    --include=systemd,systemd-sysv,dbus,python3,sudo,iproute2,ca-certificates,curl,procps \
+    --include="$TEST_IMAGE_PACKAGES" \
     "$suite" "$root" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$CACHE_DIR/debootstrap-$suite.log" 2>&1 \
     || { tail -n 30 "$CACHE_DIR/debootstrap-$suite.log" >&2; die "debootstrap $suite failed"; }
 

@@ -21,7 +21,13 @@ export TEMPORALOPS_SERVER_VERSION="$SERVER_VERSION" TEMPORALOPS_SERVER_VERSIONS=
 export TEMPORALOPS_UI_VERSION="$UI_VERSION"
 # What a person should look at afterwards (the web UI checks' screenshots) lands here.
 export TEMPORALOPS_ARTIFACTS="${TEMPORALOPS_ARTIFACTS:-$CACHE_DIR/artifacts}"
-"$REPO_ROOT/tools/mirror.sh" cli cli-previous server ui
+"$REPO_ROOT/tools/mirror.sh" cli cli-previous server ui workers
+# The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
+export TEMPORALOPS_WHEELHOUSE TEMPORALOPS_GO_WORKER_URL TEMPORALOPS_GO_WORKER_SHA256
+TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)"
+go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
+TEMPORALOPS_GO_WORKER_URL="$MIRROR_URL/$go_worker"
+TEMPORALOPS_GO_WORKER_SHA256="$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"
 
 declare -A took
 run_step() {
