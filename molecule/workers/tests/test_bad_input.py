@@ -1,0 +1,54 @@
+"""Bad worker settings fail naming the worker and the setting, before any running worker is
+touched: both keep their PIDs and billing its drop-in."""
+
+import pytest
+
+import conftest
+from conftest import apply, assert_refused_untouched, dropin, main_pid, unit, wait_polling, worker
+
+testinfra_hosts = conftest.testinfra_hosts
+
+ZEROS = "sha256:" + "0" * 64
+
+# Refused after a step beside what runs (a download, a new venv): the host changed, no worker did.
+TOUCHES_THE_HOST = {"checksum mismatch", "requirements that do not install"}
+
+CASES = {
+    "duplicate names": ([worker("billing"), worker("billing", task_queue="other")],
+                        "temporal_worker_instances[billing].name: billing names more than one worker"),
+    "two workers on one queue": ([worker("billing"), worker("reports", task_queue_prefix="acme", task_queue="billing")],
+                                 "temporal_worker_instances[reports].task_queue: acme-billing (namespace default) is the queue of worker billing"),
+    "nothing to run": ([worker("billing"), worker("reports"), {"name": "idle"}],
+                       "temporal_worker_instances[idle]: nothing to run"),
+    "checksum mismatch": ([worker("billing"), worker("reports", archive=dict(worker("reports")["archive"], checksum=ZEROS))],
+                          "temporal_worker_instances[reports].archive"),
+    "requirements that do not install": (
+        [worker("billing", python=dict(worker("billing")["python"], requirements=["temporalops-no-such-package==0.0.1"])),
+         worker("reports")],
+        "temporal_worker_instances[billing].python.requirements did not install"),
+    "API key file missing": ([worker("billing", api_key_file="/etc/temporal-test/missing.key"), worker("reports")],
+                             "temporal_worker_instances[billing].api_key_file /etc/temporal-test/missing.key does not exist"),
+    "unknown tuning key": ([worker("billing", tuning={"max_concurrent_activitys": 3}), worker("reports")],
+                           "temporal_worker_instances[billing].tuning: unknown keys max_concurrent_activitys"),
+    "TLS key without certificate": ([worker("billing"), worker("reports", tls={"enabled": True, "key_file": "/etc/ssl/reports.key"})],
+                                    "temporal_worker_instances[reports].tls: a client key (key or key_file) needs its certificate"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_refused_before_any_worker_is_touched(present, tmp_path, case):
+    workers, message = CASES[case]
+    pids = {name: wait_polling(present, name) for name in ("billing", "reports")}
+    dropins = {name: present.file(dropin(name)).content_string for name in pids}
+    if case in TOUCHES_THE_HOST:
+        rc, output = apply(tmp_path, present, temporal_worker_instances=workers)
+        assert rc != 0 and message in output, output[-3000:]
+    else:
+        output = assert_refused_untouched(
+            present, lambda: apply(tmp_path, present, temporal_worker_instances=workers), message,
+            unit("billing"), dropin("billing"))
+    assert "No worker was touched" in output
+    for name, pid in pids.items():
+        assert main_pid(present, unit(name)).strip() == pid
+        assert present.file(dropin(name)).content_string == dropins[name]
+        assert present.service(unit(name)).is_running

@@ -1,0 +1,23 @@
+"""temporal_worker_state: absent: every worker stopped, its files and the template unit gone."""
+
+import conftest
+from conftest import QUEUES, apply, unit
+
+testinfra_hosts = conftest.testinfra_hosts
+
+
+def test_workers_are_gone(absent):
+    for name in QUEUES:
+        assert absent.run("systemctl is-active %s" % unit(name)).stdout.strip() != "active"
+        assert not absent.file("/etc/systemd/system/temporal-worker@%s.service.d" % name).exists
+        assert not absent.file("/opt/temporal/workers/%s" % name).exists
+        assert absent.user("temporal-worker-%s" % name).exists  # users stay, as Debian's packages leave theirs
+    for path in ("/etc/systemd/system/temporal-worker@.service", "/etc/temporal-worker", "/opt/temporal-workers"):
+        assert not absent.file(path).exists, path
+
+
+def test_check_mode_on_a_host_without_workers_predicts_without_failing(absent, tmp_path):
+    rc, output = apply(tmp_path, absent, check=True)
+    assert rc == 0, output[-3000:]
+    assert conftest.recap_changed(output) > 0
+    assert not absent.file("/etc/systemd/system/temporal-worker@.service").exists
