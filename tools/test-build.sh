@@ -26,7 +26,7 @@ done
 while read -r module; do
   ansible-doc "$module" | grep -q "EXAMPLES" || die "ansible-doc cannot render $module"
 done < <(ansible-doc -l temporalops.temporal 2>/dev/null | awk '{print $1}')
-printf '[temporal]\nexample ansible_connection=local\n[temporal_database]\ndb\n[temporal_server]\nserver\n[temporal_ui]\nui\n' >"$work/inventory"
+printf '[temporal]\nexample ansible_connection=local\n[temporal_database]\ndb\n[temporal_server]\nserver\n[temporal_ui]\nui\n[temporal_worker]\nworker\n' >"$work/inventory"
 for playbook in dev site operate; do
   ansible-playbook -i "$work/inventory" --syntax-check "temporalops.temporal.$playbook" >/dev/null
 done

@@ -31,13 +31,17 @@ def trusted(value):
 
 
 def render_role_template(role, template, **overrides):
-    """TEMPLATE of ROLE (a file in its templates/) rendered with its defaults, vars and OVERRIDES."""
+    """TEMPLATE of ROLE (a file in its templates/, or a shared unit template of temporal_systemd)
+    rendered with its defaults, vars and OVERRIDES."""
     role_dir = ROLES / role
     variables = trusted(dict(load(role_dir / "defaults" / "main.yml"), **load(role_dir / "vars" / "main.yml")))
     variables.update(temporal_install_root="/opt/temporal", ansible_managed="Ansible managed",
                      ansible_search_path=[str(role_dir)], role_path=str(role_dir))
     variables.update(overrides)
+    # The role's templates, then the shared unit templates (roles render those by path).
+    shared = ROLES / "temporal_systemd" / "templates"
     templar = Templar(loader=DataLoader(), variables=variables).copy_with_new_env(
-        searchpath=[str(role_dir / "templates")], available_variables=variables)
-    text = (role_dir / "templates" / template).read_text(encoding="utf-8")
+        searchpath=[str(role_dir / "templates"), str(shared)], available_variables=variables)
+    path = role_dir / "templates" / template
+    text = (path if path.exists() else shared / template).read_text(encoding="utf-8")
     return templar.template(trust_as_template(text), escape_backslashes=False, overrides=dict(trim_blocks=True))

@@ -16,6 +16,8 @@ import jinja2.nativetypes
 import pytest
 import yaml
 
+from ansible_render import load as load_yaml, render_role_template, trusted
+
 ROLES = pathlib.Path(__file__).parents[2] / "roles"
 
 
@@ -120,3 +122,31 @@ def test_dev_server_unit_carries_the_shared_hardening():
                  "CapabilityBoundingSet=", "User=temporal", "Restart=on-failure"):
         assert line in unit.splitlines(), line
     assert 'Environment="HOME=/var/lib/temporal-dev"' in unit.splitlines()
+
+
+def worker_units(**instance):
+    """The worker role's template unit and one instance's drop-in, rendered as the role renders
+    them (real Templar: the role's vars use Ansible's filters)."""
+    unit = render_role_template("temporal_worker", "unit.service.j2",
+                                temporal_systemd_unit=trusted(load_yaml(ROLES / "temporal_worker" / "vars" / "main.yml")["temporal_worker_unit"]))
+    dropin = render_role_template("temporal_worker", "dropin.conf.j2", temporal_systemd_dropin=dict(
+        {"exec_start": ["/opt/w/bin/python", "-m", "app.worker"], "user": "u", "group": "g"}, **instance))
+    return unit, dropin
+
+
+def test_the_worker_template_leaves_what_runs_to_each_instance():
+    unit, dropin = worker_units(environment={"TEMPORAL_TASK_QUEUE": "acme-billing"}, timeout_stop_sec="45s")
+    assert "ExecStart=" not in unit and "User=" not in unit
+    for line in ("EnvironmentFile=/etc/temporal-worker/%i.env", "Restart=always", "KillMode=mixed",
+                 "StateDirectory=temporal-worker/%i", "SystemCallFilter=@system-service", "ProtectProc=invisible",
+                 "NoNewPrivileges=yes", "ProtectSystem=strict"):
+        assert line in unit.splitlines(), line
+    assert exec_start_argv(dropin) == ["/opt/w/bin/python", "-m", "app.worker"]
+    assert 'Environment="TEMPORAL_TASK_QUEUE=acme-billing"' in dropin.splitlines()
+    assert "TimeoutStopSec=45s" in dropin.splitlines() and "User=u" in dropin.splitlines()
+
+
+@pytest.mark.parametrize("value", ['with space', 'quote"inside', "back\\slash", "100%", "$HOME"])
+def test_worker_arguments_stay_one_argument(value):
+    _, dropin = worker_units(exec_start=["/usr/local/bin/wippy", "run", value])
+    assert exec_start_argv(dropin) == ["/usr/local/bin/wippy", "run", value]

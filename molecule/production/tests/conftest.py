@@ -19,6 +19,7 @@ RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 DATABASE_HOSTS = RUNNER.get_hosts("temporal_database")
 SERVER_HOSTS = RUNNER.get_hosts("temporal_server")
 UI_HOSTS = RUNNER.get_hosts("temporal_ui")
+WORKER_HOSTS = RUNNER.get_hosts("temporal_worker")
 testinfra_hosts = SERVER_HOSTS
 
 SERVICE = "temporal-server"

@@ -20,6 +20,14 @@ def test_server_service_and_binaries_are_gone(absent):
     assert not absent.file("/usr/local/bin/temporal-server").exists
 
 
+def test_the_worker_is_gone(absent):
+    if host_name(absent) not in conftest.WORKER_HOSTS:
+        pytest.skip("not a worker host")
+    assert not absent.service("temporal-worker@greeter").is_running
+    assert not absent.file("/etc/systemd/system/temporal-worker@.service").exists
+    assert not absent.file("/opt/temporal/workers/greeter").exists
+
+
 def test_databases_are_kept(absent):
     if host_name(absent) not in DATABASE_HOSTS:
         pytest.skip("not a database host")

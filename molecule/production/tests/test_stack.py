@@ -85,6 +85,14 @@ def test_a_real_sdk_worker_completes_a_workflow(present, server_address):
         worker.wait(timeout=30)
 
 
+def test_the_worker_site_yml_deployed_completes_a_workflow(present):
+    """The example Go worker of the temporal_worker group, pointed at this server by site.yml."""
+    run = cli(present, "workflow", "execute", "--namespace", "orders", "--type", "Greet", "--task-queue",
+              "prod-greeter", "--input", '"Zed"', "--input", "0", "--input", "0", "-o", "json")
+    assert run.rc == 0, run.stderr
+    assert json.loads(run.stdout)["result"]["greeting"] == "Hello, Zed! (from prod-greeter)"
+
+
 def test_kill_9_brings_the_server_back_through_systemd(present):
     before = server_pid(present)
     present.run_expect([0], "kill -9 %s" % before)

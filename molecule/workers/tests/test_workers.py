@@ -3,9 +3,11 @@ queues, against the dev server: what they run, how systemd keeps them, what a re
 
 import time
 
+import pytest
+
 import conftest
 from conftest import (
-    MARKERS, QUEUES, apply, assert_nothing_changed, dropin, exposure, history, main_pid, pollers, result,
+    MARKERS, PHASE_TAGS, QUEUES, apply, assert_nothing_changed, dropin, exposure, history, main_pid, pollers, result,
     running_activity, start_greet, temporal, unit, wait_polling, worker)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -99,6 +101,13 @@ def test_a_stop_lets_the_running_activity_finish(present):
 
 def test_check_mode_on_the_converged_host_changes_nothing(present, tmp_path):
     rc, output = apply(tmp_path, present, check=True)
+    assert_nothing_changed(rc, output, [conftest.WORKER_HOSTS[0]])
+
+
+# --skip-tags too, through site.yml, in molecule/production (its worker is an archive).
+@pytest.mark.parametrize("tag", PHASE_TAGS)
+def test_each_phase_alone_changes_nothing(present, tmp_path, tag):
+    rc, output = apply(tmp_path, present, args=["--tags", tag])
     assert_nothing_changed(rc, output, [conftest.WORKER_HOSTS[0]])
 
 
