@@ -148,5 +148,5 @@ def test_the_worker_template_leaves_what_runs_to_each_instance():
 
 @pytest.mark.parametrize("value", ['with space', 'quote"inside', "back\\slash", "100%", "$HOME"])
 def test_worker_arguments_stay_one_argument(value):
-    _, dropin = worker_units(exec_start=["/usr/local/bin/wippy", "run", value])
+    dropin = worker_units(exec_start=["/usr/local/bin/wippy", "run", value])[1]
     assert exec_start_argv(dropin) == ["/usr/local/bin/wippy", "run", value]

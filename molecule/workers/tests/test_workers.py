@@ -3,11 +3,9 @@ queues, against the dev server: what they run, how systemd keeps them, what a re
 
 import time
 
-import pytest
-
 import conftest
 from conftest import (
-    MARKERS, PHASE_TAGS, QUEUES, apply, assert_nothing_changed, dropin, exposure, history, main_pid, pollers, result,
+    MARKERS, QUEUES, apply, assert_nothing_changed, dropin, exposure, history, main_pid, pollers, result,
     running_activity, start_greet, temporal, unit, wait_polling, worker)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -104,51 +102,20 @@ def test_check_mode_on_the_converged_host_changes_nothing(present, tmp_path):
     assert_nothing_changed(rc, output, [conftest.WORKER_HOSTS[0]])
 
 
-# --skip-tags too, through site.yml, in molecule/production (its worker is an archive).
-@pytest.mark.parametrize("tag", PHASE_TAGS)
-def test_each_phase_alone_changes_nothing(present, tmp_path, tag):
-    rc, output = apply(tmp_path, present, args=["--tags", tag])
-    assert_nothing_changed(rc, output, [conftest.WORKER_HOSTS[0]])
-
-
-def test_a_tuning_change_restarts_that_worker_only(present, tmp_path):
+def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, tmp_path):
+    """At -vvv: only billing restarts, twice (tuned, then back), and the API keys (markers) reach
+    no output, ps line, journal line, or file other than root-owned 0600/0640 ones."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
     tuned = [worker("billing", tuning={"max_concurrent_activities": 30, "activity_pollers": 2}), worker("reports")]
-    rc, output = apply(tmp_path, present, temporal_worker_instances=tuned)
+    rc, output = apply(tmp_path, present, args=["-vvv"], temporal_worker_instances=tuned)
     assert rc == 0, output[-3000:]
     assert "TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES=30" in present.file(dropin("billing")).content_string
     assert wait_polling(present, "billing") != pids["billing"]
     assert main_pid(present, unit("reports")).strip() == pids["reports"]
-    # Back to the scenario's settings: billing restarts once more, reports still not.
-    rc, output = apply(tmp_path, present)
-    assert rc == 0, output[-3000:]
+    rc, restored = apply(tmp_path, present, args=["-vvv"])  # the scenario's settings again
+    assert rc == 0, restored[-3000:]
     assert main_pid(present, unit("reports")).strip() == pids["reports"]
     wait_polling(present, "billing")
-
-
-def test_a_worker_dropped_from_the_list_is_removed_and_the_other_runs_on(present, tmp_path):
-    pid = wait_polling(present, "reports")
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("reports")])
-    assert rc == 0, output[-3000:]
-    assert present.run("systemctl is-active %s" % unit("billing")).stdout.strip() != "active"
-    for path in ("/etc/systemd/system/temporal-worker@billing.service.d", "/etc/temporal-worker/billing.env",
-                 "/etc/temporal-worker/billing.toml", "/opt/temporal-workers/billing"):
-        assert not present.file(path).exists, path
-    assert main_pid(present, unit("reports")).strip() == pid
-    rc, output = apply(tmp_path, present)  # the scenario's two workers again
-    assert rc == 0, output[-3000:]
-    wait_polling(present, "billing")
-    assert main_pid(present, unit("reports")).strip() == pid
-
-
-def test_no_secret_in_argv_journal_output_or_readable_files(present, tmp_path):
-    """The API keys (markers) reach no ps line, journal line, -vvv output of a run that
-    restarts a worker, or file other than root-owned 0600/0640 ones."""
-    tuned = [worker("billing", tuning={"max_concurrent_activities": 25, "activity_pollers": 2}), worker("reports")]
-    rc, output = apply(tmp_path, present, args=["-vvv"], temporal_worker_instances=tuned)
-    assert rc == 0, output[-3000:]
-    rc, restored = apply(tmp_path, present, args=["-vvv"])
-    assert rc == 0, restored[-3000:]
     ps = present.check_output("ps -eo args")
     journal = present.check_output("journalctl --no-pager -o cat")
     for marker in MARKERS:
@@ -156,9 +123,25 @@ def test_no_secret_in_argv_journal_output_or_readable_files(present, tmp_path):
         assert marker not in ps and marker not in journal
     files = present.run("grep -rlF -e %s -e %s /etc /opt /var /srv /home /root 2>/dev/null"
                         % tuple(conftest.shell_quote(m.split()[0]) for m in MARKERS)).stdout.split()
+    assert "/etc/temporal-worker/billing.env" in files
     for path in files:
         f = present.file(path)
         assert f.user == "root" and f.mode & 0o007 == 0 and f.mode & 0o027 in (0, 0o020), (path, oct(f.mode))
+
+
+def test_a_worker_dropped_from_the_list_is_removed_and_the_other_runs_on(present, tmp_path):
+    pid = wait_polling(present, "billing")
+    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing")])
+    assert rc == 0, output[-3000:]
+    assert present.run("systemctl is-active %s" % unit("reports")).stdout.strip() != "active"
+    for path in ("/etc/systemd/system/temporal-worker@reports.service.d", "/etc/temporal-worker/reports.env",
+                 "/etc/temporal-worker/reports.toml", "/opt/temporal/workers/reports"):
+        assert not present.file(path).exists, path
+    assert main_pid(present, unit("billing")).strip() == pid
+    rc, output = apply(tmp_path, present)  # the scenario's two workers again
+    assert rc == 0, output[-3000:]
+    wait_polling(present, "reports")
+    assert main_pid(present, unit("billing")).strip() == pid
 
 
 def test_the_unit_is_hardened(present):
