@@ -57,6 +57,12 @@ def main_pid(host, service=SERVICE):
     return host.check_output("systemctl show -p MainPID --value %s" % service)
 
 
+def show(host, unit, *properties):
+    """PROPERTIES of UNIT on HOST as systemd reports them, by name."""
+    out = host.check_output("systemctl show %s %s" % (" ".join("-p " + p for p in properties), unit))
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
 def wait_serving(host, timeout=120):
     """Wait until the frontend on the test host reports SERVING."""
     deadline = time.time() + timeout
@@ -190,3 +196,29 @@ def exposure(host, unit):
     match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", out.stdout)
     assert match, out.stdout[-2000:] + out.stderr
     return float(match.group(1))
+
+
+# The most `systemd-analyze security` may score any unit the collection installs.
+EXPOSURE_LIMIT = 2.0
+# What the shared hardening block (role temporal_systemd) sets, as systemd reports it on the
+# running unit; a role may widen ProcSubset (workers: the SDKs read /proc/meminfo).
+SHARED_HARDENING = {"ProtectProc": "invisible", "RemoveIPC": "yes", "PrivateMounts": "yes",
+                    "DevicePolicy": "closed", "NoNewPrivileges": "yes", "ProtectSystem": "strict",
+                    "SystemCallArchitectures": "native", "SystemCallErrorNumber": "1"}
+
+
+def assert_hardened(host, unit, proc_subset="pid"):
+    """UNIT on HOST carries the shared hardening (a system-call allow list among it) and scores
+    at most EXPOSURE_LIMIT; returns the score. The caller's own checks prove the service still
+    works under it."""
+    wanted = dict(SHARED_HARDENING, ProcSubset=proc_subset)
+    shown = show(host, unit, *wanted, "SystemCallFilter")
+    for key, value in wanted.items():
+        assert shown[key] == value, (unit, key, shown[key])
+    # An allow list: systemd shows the permitted calls, far fewer than the kernel has.
+    allowed = shown["SystemCallFilter"].split()
+    assert allowed and not allowed[0].startswith("~") and "reboot" not in allowed, shown["SystemCallFilter"][:200]
+    score = exposure(host, unit)
+    print("systemd-analyze security %s: %.1f" % (unit, score))
+    assert score <= EXPOSURE_LIMIT, (unit, score)
+    return score
