@@ -9,8 +9,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, PHASE_TAGS, SERVICE, UNIT_FILE, assert_hardened, assert_nothing_changed, cli, container_address,
-    main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving,
+    CLI_LINK, HOSTS, INVENTORY, PHASE_TAGS, SERVICE, UNIT_FILE, assert_hardened, assert_nothing_changed,
+    assert_refused_untouched, cli, container_address, main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving,
     workflow_status)
 
 testinfra_hosts = HOSTS

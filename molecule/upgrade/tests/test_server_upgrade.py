@@ -105,6 +105,19 @@ def test_skipping_a_minor_version_is_refused_before_anything_changes(before, tmp
     assert unit_release(before) == SERVER_WALK[0]
 
 
+def test_a_checksum_mismatch_on_the_next_release_leaves_the_running_one(before, tmp_path):
+    pid, schema = main_pid(before, SERVICE), database_schema(before, "temporal")
+    rc, output = run_playbook(tmp_path, [PRESET], {"temporal_server_version": SERVER_WALK[1],
+                                                   "temporal_server_checksum": "sha256:" + "0" * 64}, host=before)
+    assert rc != 0, output[-3000:]
+    assert "did not match" in output, output[-3000:]
+    assert recap_changed(output) == 0, output[-3000:]
+    assert main_pid(before, SERVICE) == pid and before.service(SERVICE).is_running
+    assert installed(before) == [SERVER_WALK[0]]
+    assert unit_release(before) == SERVER_WALK[0]
+    assert database_schema(before, "temporal") == schema
+
+
 def test_a_walk_under_a_tag_selection_is_refused(before, tmp_path):
     """Each step has to serve before the next: installing or configuring alone would skip the restarts."""
     pid = main_pid(before, SERVICE)
