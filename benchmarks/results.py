@@ -1,0 +1,108 @@
+"""Write benchmarks/RESULTS.md (to stdout) from one run of benchmarks/run.sh.
+
+usage: results.py TIMES RUNS NAMESPACES BENCH_DIR COMMIT CLI_VERSION
+TIMES holds lines "KEY SECONDS CHANGED"; the table shows the median of each KEY.
+"""
+
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+
+def medians(path):
+    samples = {}
+    changed = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            key, seconds, count = line.split()
+            samples.setdefault(key, []).append(float(seconds))
+            changed.setdefault(key, []).append(count)
+    return {k: statistics.median(v) for k, v in samples.items()}, changed, samples
+
+
+def read(path, default="?"):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return default
+
+
+def first_line(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, check=False).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in read("/proc/cpuinfo", "").splitlines()
+                if line.startswith("model name")), "?")
+    mem = next((line.split()[1] for line in read("/proc/meminfo", "").splitlines() if line.startswith("MemTotal")), "0")
+    return "%d cores (%s), %.0f GiB, Linux %s, %s, %s, Python %s" % (
+        os.cpu_count(), cpu, int(mem) / 2 ** 20, platform.release(), first_line(["ansible", "--version"]),
+        first_line(["docker", "--version"]), platform.python_version())
+
+
+def main(times, runs, namespaces, bench, commit, cli_version):
+    median, changed, samples = medians(times)
+
+    def cell(key):
+        if key not in median:
+            return "-"
+        return "%.1f s" % median[key]
+
+    def ratio(key, base):
+        if key not in median or base not in median or not median[base]:
+            return "-"
+        return "%.1fx" % (median[key] / median[base])
+
+    out = []
+    out.append("# Benchmark results\n")
+    out.append("One run of `benchmarks/run.sh %s` on %s UTC, commit `%s`, CLI %s." % (
+        runs, datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), commit, cli_version))
+    out.append("Machine: %s.\n" % machine())
+    out.append("Each figure is the median of %s runs, each on fresh systemd containers of the test image. "
+               "The SSH connection uses pipelining and ControlPersist.\n" % runs)
+    out.append("## Dev preset (`temporalops.temporal.dev`)\n")
+    out.append("| measure | docker | ssh | ssh vs its reference |")
+    out.append("| --- | --- | --- | --- |")
+    rows = [
+        ("floor: plain script to the same end state", "floor", None),
+        ("first converge", "converge", "floor"),
+        ("Ansible fixed cost: one no-op task", "noop", None),
+        ("Ansible fixed cost: one no-op task with facts", "noop_facts", None),
+        ("idempotent re-converge", "reconverge", "noop_facts"),
+    ]
+    for label, key, base in rows:
+        against = ratio("ssh." + key, "ssh." + base) if base else ""
+        out.append("| %s | %s | %s | %s |" % (label, cell("docker." + key), cell("ssh." + key), against))
+    for key in ("converge", "reconverge"):
+        counts = sorted(set(changed.get("ssh." + key, []) + changed.get("docker." + key, [])))
+        out.append("\n`%s` reported changed=%s." % (key, "/".join(counts)) if counts else "")
+    out.append("\n## Modules: %s namespaces present (over SSH)\n" % namespaces)
+    out.append("| measure | wall time | temporal CLI calls | vs describe loop |")
+    out.append("| --- | --- | --- | --- |")
+    out.append("| plain loop of `temporal operator namespace describe` | %s | %s | |" % (
+        cell("modules.describe_loop"), namespaces))
+    for label, key in (("first run (creates them)", "first"), ("no-op rerun", "rerun")):
+        out.append("| namespace module, %s | %s | %s | %s |" % (
+            label, cell("modules." + key), read(os.path.join(bench, "calls." + key)),
+            ratio("modules." + key, "modules.describe_loop")))
+    out.append("\n(Module runs are one run each: they need a converged host.)\n")
+    out.append("## Resident memory after converge\n")
+    out.append("| service | RSS |")
+    out.append("| --- | --- |")
+    rss = read(os.path.join(bench, "rss.dev"))
+    out.append("| temporal-dev-server | %s |" % ("%.0f MiB" % (int(rss) / 1024) if rss.isdigit() else rss))
+    out.append("\n## Every sample (seconds)\n")
+    for key in sorted(samples):
+        out.append("- `%s`: %s" % (key, ", ".join("%.1f" % s for s in samples[key])))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

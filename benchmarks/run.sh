@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The benchmarks: one run, written to benchmarks/RESULTS.md (median of RUNS, default 3).
+#
+#   benchmarks/run.sh [RUNS]
+#
+# Over two connections, the docker one and SSH (sshd in the test host, ControlPersist,
+# pipelining: how users run it), each on fresh systemd containers of the test image:
+#   - the dev preset: first converge and idempotent re-converge;
+#   - beside it, the floor (benchmarks/floor-dev.sh: a plain script reaching the same end
+#     state) and Ansible's fixed cost (one no-op task, without and with facts);
+# then, on a converged host over SSH, the namespace module for BENCH_NAMESPACES namespaces
+# (first run and no-op rerun, with the CLI calls counted) beside a plain loop of
+# `temporal operator namespace describe`, and the dev server's resident memory.
+source "$(dirname "$0")/../tools/lib.sh"
+
+runs="${1:-3}"
+namespaces="${BENCH_NAMESPACES:-50}"
+results="$REPO_ROOT/benchmarks/RESULTS.md"
+bench="$CACHE_DIR/bench"
+here="$REPO_ROOT/benchmarks"
+
+"$REPO_ROOT/tools/host-packages.sh"
+activate_venv
+"$REPO_ROOT/tools/mirror.sh" cli
+"$REPO_ROOT/tools/test-image.sh" bookworm
+mkdir -p "$bench"
+[ -f "$bench/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$bench/id_ed25519"
+export ANSIBLE_PIPELINING=1 ANSIBLE_HOST_KEY_CHECKING=0
+# Containers come and go on reused addresses: no known_hosts, and each one's master
+# connection is closed with it (drop_host).
+ssh_options=(-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR
+             -o ControlMaster=auto -o ControlPersist=120s -o "ControlPath=$bench/cp-%C")
+export ANSIBLE_SSH_ARGS="${ssh_options[*]}"
+
+# The test image plus sshd, built once per test image.
+ssh_image="temporalops/debian12-sshd:$TEMPORALOPS_IMAGE_TAG"
+if ! docker image inspect "$ssh_image" >/dev/null 2>&1; then
+  log "adding openssh-server to the test image ($ssh_image)"
+  docker rm -f temporalops-bench-build >/dev/null 2>&1 || true
+  docker run -d --name temporalops-bench-build "$(test_image bookworm)" sleep infinity >/dev/null
+  docker exec temporalops-bench-build sh -c \
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null && rm -rf /var/lib/apt/lists/*'
+  docker commit -c 'CMD ["/lib/systemd/systemd"]' temporalops-bench-build "$ssh_image" >/dev/null
+  docker rm -f temporalops-bench-build >/dev/null
+fi
+
+containers=()
+cleanup() { [ ${#containers[@]} -eq 0 ] || docker rm -f "${containers[@]}" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+# fresh_host NAME: a new systemd container from the sshd image, booted, taking our key.
+fresh_host() {
+  docker rm -f "$1" >/dev/null 2>&1 || true
+  containers+=("$1")
+  docker run -d --name "$1" --hostname "$1" --cap-add SYS_ADMIN --cgroupns host \
+    -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock --tmpfs /tmp "$ssh_image" >/dev/null
+  local state
+  for _ in $(seq 1 100); do
+    state="$(docker exec "$1" systemctl is-system-running 2>/dev/null || true)"
+    case "$state" in running|degraded) break ;; esac
+    sleep 0.2
+  done
+  docker exec -i "$1" sh -c 'install -d -m 0700 /root/.ssh && cat >/root/.ssh/authorized_keys' <"$bench/id_ed25519.pub"
+}
+address() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+ssh_to() {  # ssh_to NAME: the ssh command line the floor and the loops use for host NAME
+  printf '%s\n' ssh -i "$bench/id_ed25519" "${ssh_options[@]}" "root@$(address "$1")"
+}
+drop_host() {  # drop_host NAME...: close the SSH master connections to NAME, remove it
+  local name
+  for name in "$@"; do
+    ssh "${ssh_options[@]}" -O exit "root@$(address "$name")" 2>/dev/null || true
+  done
+  docker rm -f "$@" >/dev/null
+}
+# inventory CONNECTION NAME: an inventory file for host NAME over CONNECTION (docker|ssh)
+inventory() {
+  local file="$bench/inventory-$2"
+  if [ "$1" = docker ]; then
+    printf '[temporal]\n%s ansible_connection=community.docker.docker ansible_python_interpreter=/usr/bin/python3\n' "$2" >"$file"
+  else
+    printf '[temporal]\n%s ansible_host=%s ansible_user=root ansible_ssh_private_key_file=%s ansible_python_interpreter=/usr/bin/python3\n' \
+      "$2" "$(address "$2")" "$bench/id_ed25519" >"$file"
+  fi
+  printf '%s' "$file"
+}
+on_host() {  # on_host CONNECTION NAME: the command running one shell line on NAME
+  if [ "$1" = docker ]; then printf '%s\n' docker exec -i "$2" sh -c; else ssh_to "$2"; fi
+}
+
+# timed KEY CMD...: run CMD, append its seconds to $bench/times (KEY seconds changed).
+timed() {
+  local key="$1" start out changed
+  shift
+  start=$(date +%s.%N)
+  out="$("$@" 2>&1)" || { printf '%s\n' "$out" | tail -n 40 >&2; die "$key failed"; }
+  changed="$(printf '%s\n' "$out" | grep -o 'changed=[0-9]*' | tail -n 1 | cut -d= -f2 || true)"
+  printf '%s %s %s\n' "$key" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.2f", e - s}')" "${changed:--}" \
+    | tee -a "$bench/times" >&2
+}
+
+: >"$bench/times"
+play=(ansible-playbook temporalops.temporal.dev -e "temporal_install_base_url=$MIRROR_URL")
+for run in $(seq 1 "$runs"); do
+  for connection in docker ssh; do
+    log "run $run of $runs, $connection connection"
+    host="temporalops-bench-$connection"
+    fresh_host "$host"
+    inv="$(inventory "$connection" "$host")"
+    timed "$connection.noop" ansible-playbook -i "$inv" "$here/playbooks/noop.yml"
+    timed "$connection.noop_facts" ansible-playbook -i "$inv" "$here/playbooks/noop.yml" -e bench_facts=true
+    # An empty controller download cache: the preset fetches the archive as the floor does.
+    rm -rf "$bench/downloads"
+    timed "$connection.converge" "${play[@]}" -i "$inv" -e "temporal_install_controller_cache=$bench/downloads"
+    timed "$connection.reconverge" "${play[@]}" -i "$inv" -e "temporal_install_controller_cache=$bench/downloads"
+    mapfile -t exec_on < <(on_host "$connection" "$host")
+    if [ "$connection" = ssh ] && [ "$run" = 1 ]; then
+      # The dev server's resident memory and the module runs, on this converged host.
+      docker exec "$host" sh -c 'ps -o rss= -p "$(systemctl show -p MainPID --value temporal-dev-server)"' >"$bench/rss.dev"
+      docker exec -i "$host" sh -c 'cat >/usr/local/bin/temporal-counted && chmod 0755 /usr/local/bin/temporal-counted' <<'EOF'
+#!/bin/sh
+echo "$1 $2 $3" >>/tmp/temporal-calls
+exec /usr/local/bin/temporal "$@"
+EOF
+      for pass in first rerun; do
+        docker exec "$host" rm -f /tmp/temporal-calls
+        timed "modules.$pass" ansible-playbook -i "$inv" "$here/playbooks/namespaces.yml" \
+          -e "bench_count=$namespaces" -e bench_cli_path=/usr/local/bin/temporal-counted
+        docker exec "$host" sh -c 'wc -l </tmp/temporal-calls' >"$bench/calls.$pass"
+      done
+      timed modules.describe_loop "${exec_on[@]}" \
+        "for i in \$(seq 1 $namespaces); do temporal operator namespace describe -n bench-\$i --address 127.0.0.1:7233 >/dev/null || exit 1; done"
+    fi
+    fresh_host "$host-floor"
+    mapfile -t floor_on < <(on_host "$connection" "$host-floor")
+    timed "$connection.floor" "$here/floor-dev.sh" "$MIRROR_URL" "$CLI_VERSION" "${floor_on[@]}"
+    drop_host "$host" "$host-floor"
+  done
+done
+
+log "writing $results"
+python3 "$here/results.py" "$bench/times" "$runs" "$namespaces" "$bench" "$(git -C "$REPO_ROOT" rev-parse --short HEAD)" \
+  "$CLI_VERSION" >"$results"
+cat "$results"
