@@ -52,14 +52,8 @@ trap cleanup EXIT
 fresh_host() {
   docker rm -f "$1" >/dev/null 2>&1 || true
   containers+=("$1")
-  docker run -d --name "$1" --hostname "$1" --cap-add SYS_ADMIN --cgroupns host \
-    -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock --tmpfs /tmp "$ssh_image" >/dev/null
-  local state
-  for _ in $(seq 1 100); do
-    state="$(docker exec "$1" systemctl is-system-running 2>/dev/null || true)"
-    case "$state" in running|degraded) break ;; esac
-    sleep 0.2
-  done
+  run_systemd_container "$1" "$ssh_image"
+  wait_systemd "$1"
   docker exec -i "$1" sh -c 'install -d -m 0700 /root/.ssh && cat >/root/.ssh/authorized_keys' <"$bench/id_ed25519.pub"
 }
 address() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }

@@ -100,6 +100,24 @@ cli_binary() {
   printf '%s/temporal' "$dir"
 }
 
+# run_systemd_container NAME IMAGE [DOCKER_RUN_ARGS...]: a detached systemd test host with what
+# the suite allows it (SYS_ADMIN, the host's cgroup namespace; never privileged).
+run_systemd_container() {
+  local name="$1" image="$2"
+  shift 2
+  docker run -d --name "$name" --hostname "$name" --cap-add SYS_ADMIN --cgroupns host \
+    -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock --tmpfs /tmp "$@" "$image" /lib/systemd/systemd >/dev/null
+}
+# wait_systemd NAME: until systemd in container NAME has booted (up to 30 s).
+wait_systemd() {
+  local state
+  for _ in $(seq 1 150); do
+    state="$(docker exec "$1" systemctl is-system-running 2>/dev/null || true)"
+    case "$state" in running|degraded) return 0 ;; esac
+    sleep 0.2
+  done
+}
+
 # free_port: a TCP port nobody listens on right now, on 127.0.0.1.
 free_port() {
   python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'

@@ -36,18 +36,11 @@ fi
 "$REPO_ROOT/tools/test-image.sh" bookworm
 if ! docker inspect "$CONTAINER" >/dev/null 2>&1; then
   log "starting systemd container $CONTAINER"
-  docker run -d --name "$CONTAINER" --hostname "$CONTAINER" \
-    --cap-add SYS_ADMIN --cgroupns host -v /sys/fs/cgroup:/sys/fs/cgroup:rw \
-    --tmpfs /run --tmpfs /run/lock --tmpfs /tmp \
-    -p "127.0.0.1:$FRONTEND_PORT:7233" -p "127.0.0.1:$UI_PORT:8233" \
-    "$(test_image bookworm)" /lib/systemd/systemd >/dev/null
+  run_systemd_container "$CONTAINER" "$(test_image bookworm)" \
+    -p "127.0.0.1:$FRONTEND_PORT:7233" -p "127.0.0.1:$UI_PORT:8233"
 fi
 docker start "$CONTAINER" >/dev/null
-for _ in $(seq 1 30); do
-  state="$(docker exec "$CONTAINER" systemctl is-system-running 2>/dev/null || true)"
-  case "$state" in running|degraded) break ;; esac
-  sleep 1
-done
+wait_systemd "$CONTAINER"
 
 inventory="$(mktemp)"
 trap 'rm -f "$inventory"' EXIT
