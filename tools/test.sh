@@ -56,7 +56,9 @@ run_step() {
       done
       [ -z "${TEMPORALOPS_SCENARIOS:-}" ] || read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
       for scenario in "${scenarios[@]}"; do
+        local scenario_started=$SECONDS
         (cd "$REPO_ROOT" && molecule test -s "$scenario")
+        log "scenario $scenario passed in $((SECONDS - scenario_started))s"
       done ;;
     *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
   esac
