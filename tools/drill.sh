@@ -25,7 +25,13 @@ rm -rf "$drill/clone" "$drill/tmp"
 mkdir -p "$drill/home" "$drill/cache" "$drill/tmp"
 git clone -q "$repo" "$drill/clone"
 tag="drill-$(basename "$drill" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9\n' '-')"
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
+# Three free ports at once (mirror, frontend, UI): held together while picked, so they differ.
+read -r mirror_port frontend_port ui_port < <(python3 -c '
+import socket
+held = [socket.socket() for _ in range(3)]
+for s in held:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in held))')
 
 if [ "$mode" = cold ] && pgrep -x dockerd >/dev/null; then
   log "stopping the running dockerd (a new machine has none)"
@@ -40,10 +46,9 @@ run() {
     HOME="$drill/home" TMPDIR="$drill/tmp" LANG=C.UTF-8 CI=true \
     TEMPORALOPS_CACHE="$drill/cache" TEMPORALOPS_IMAGE_TAG="$tag" \
     TEMPORALOPS_MIRROR_PORT="$mirror_port" TEMPORALOPS_UP_CONTAINER="temporalops-$tag" \
-    TEMPORALOPS_UP_FRONTEND_PORT="$(free_port)" TEMPORALOPS_UP_UI_PORT="$(free_port)" \
+    TEMPORALOPS_UP_FRONTEND_PORT="$frontend_port" TEMPORALOPS_UP_UI_PORT="$ui_port" \
     "$@" </dev/null)
 }
-mirror_port="$(free_port)"
 : >"$drill/times.$mode.txt"
 step() {
   local name="$1" started=$SECONDS
