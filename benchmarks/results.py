@@ -88,10 +88,13 @@ def main(times, runs, namespaces, bench, commit, cli_version):
     out.append("| --- | --- | --- | --- |")
     out.append("| plain loop of `temporal operator namespace describe` | %s | %s | |" % (
         cell("modules.describe_loop"), namespaces))
-    for label, key in (("first run (creates them)", "first"), ("no-op rerun", "rerun")):
-        out.append("| namespace module, %s | %s | %s | %s |" % (
-            label, cell("modules." + key), read(os.path.join(bench, "calls." + key)),
-            ratio("modules." + key, "modules.describe_loop")))
+    forms = (("one task per namespace (loop)", "loop"), ("one task for all (`namespaces`)", "bulk"))
+    for form_label, form in forms:
+        for label, key in (("first run (creates them)", "first"), ("no-op rerun", "rerun")):
+            key = "modules.%s.%s" % (form, key)
+            out.append("| namespace module, %s, %s | %s | %s | %s |" % (
+                form_label, label, cell(key), read(os.path.join(bench, key.replace("modules.", "calls."))),
+                ratio(key, "modules.describe_loop")))
     out.append("\n(Module runs are one run each: they need a converged host.)\n")
     out.append("## Resident memory after converge\n")
     out.append("| service | RSS |")

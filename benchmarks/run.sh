@@ -8,8 +8,9 @@
 #   - the dev preset: first converge and idempotent re-converge;
 #   - beside it, the floor (benchmarks/floor-dev.sh: a plain script reaching the same end
 #     state) and Ansible's fixed cost (one no-op task, without and with facts);
-# then, on a converged host over SSH, the namespace module for BENCH_NAMESPACES namespaces
-# (first run and no-op rerun, with the CLI calls counted) beside a plain loop of
+# then, on a converged host over SSH, the namespace module for BENCH_NAMESPACES namespaces,
+# one task per namespace and one task for all (first run and no-op rerun, with the CLI calls
+# counted) beside a plain loop of
 # `temporal operator namespace describe`, and the dev server's resident memory.
 source "$(dirname "$0")/../tools/lib.sh"
 
@@ -116,14 +117,16 @@ for run in $(seq 1 "$runs"); do
 echo "$1 $2 $3" >>/tmp/temporal-calls
 exec /usr/local/bin/temporal "$@"
 EOF
-      for pass in first rerun; do
-        docker exec "$host" rm -f /tmp/temporal-calls
-        timed "modules.$pass" ansible-playbook -i "$inv" "$here/playbooks/namespaces.yml" \
-          -e "bench_count=$namespaces" -e bench_cli_path=/usr/local/bin/temporal-counted
-        docker exec "$host" sh -c 'wc -l </tmp/temporal-calls' >"$bench/calls.$pass"
+      for form in loop bulk; do
+        for pass in first rerun; do
+          docker exec "$host" rm -f /tmp/temporal-calls
+          timed "modules.$form.$pass" ansible-playbook -i "$inv" "$here/playbooks/namespaces.yml" \
+            -e "bench_count=$namespaces" -e "bench_form=$form" -e bench_cli_path=/usr/local/bin/temporal-counted
+          docker exec "$host" sh -c 'wc -l </tmp/temporal-calls' >"$bench/calls.$form.$pass"
+        done
       done
       timed modules.describe_loop "${exec_on[@]}" \
-        "for i in \$(seq 1 $namespaces); do temporal operator namespace describe -n bench-\$i --address 127.0.0.1:7233 >/dev/null || exit 1; done"
+        "for i in \$(seq 1 $namespaces); do temporal operator namespace describe -n bench-bulk-\$i --address 127.0.0.1:7233 >/dev/null || exit 1; done"
     fi
     fresh_host "$host-floor"
     mapfile -t floor_on < <(on_host "$connection" "$host-floor")

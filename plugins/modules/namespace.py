@@ -10,26 +10,73 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: namespace
-short_description: Create, update or delete a Temporal namespace
+short_description: Create, update or delete Temporal namespaces
 version_added: 0.1.0
 description:
   - Reads the namespace, compares it with the task and creates it, updates only the fields that
     differ, or deletes it.
   - Fields the task does not set are left as they are.
+  - With O(namespaces), manages many namespaces in one task, read with one C(namespace list) call, so
+    a run that changes nothing costs one CLI call whatever the number of namespaces.
 author:
   - temporalops maintainers (@temporalops)
 options:
   name:
     description:
-      - Name of the namespace to manage.
+      - Name of the namespace to manage. One of O(name) and O(namespaces) is required.
       - The connection option O(namespace) is not used by this module.
     type: str
-    required: true
+  namespaces:
+    description:
+      - Many namespaces in one task, each entry with O(name) and the same options as a single
+        namespace (O(state), O(retention), O(description), O(owner_email), O(data), the archival
+        options).
+      - Every entry is checked before anything is read or written; names must be unique.
+      - Cannot be combined with O(name) or the per-namespace options at the top level.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the namespace.
+        type: str
+        required: true
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+      retention:
+        description: As O(retention).
+        type: str
+      description:
+        description: As O(description).
+        type: str
+      owner_email:
+        description: As O(owner_email).
+        type: str
+      data:
+        description: As O(data).
+        type: dict
+      history_archival_state:
+        description: As O(history_archival_state).
+        type: str
+        choices: [enabled, disabled]
+      history_archival_uri:
+        description: As O(history_archival_uri).
+        type: str
+      visibility_archival_state:
+        description: As O(visibility_archival_state).
+        type: str
+        choices: [enabled, disabled]
+      visibility_archival_uri:
+        description: As O(visibility_archival_uri).
+        type: str
   state:
     description:
       - V(present) creates or updates the namespace, V(absent) deletes it.
       - Deleting removes the namespace and all its workflows in the background; the
         name can be registered again at once.
+      - Each entry of O(namespaces) has its own state (default V(present)).
     type: str
     choices: [present, absent]
     default: present
@@ -72,7 +119,7 @@ options:
     type: str
   wait_timeout:
     description:
-      - After creating the namespace, wait at most this long (seconds or a duration such as V(1m))
+      - After creating a namespace, wait at most this long (seconds or a duration such as V(1m))
         until the whole service knows it. Frontends learn of new namespaces from a cache that
         refreshes every few seconds; until then, calls in the namespace fail with "not found".
     type: str
@@ -103,6 +150,14 @@ EXAMPLES = r'''
     address: 127.0.0.1:7233
     name: scratch
     state: absent
+
+- name: Every team's namespace in one task (one read when nothing changes)
+  temporalops.temporal.namespace:
+    address: 127.0.0.1:7233
+    namespaces:
+      - {name: payments, retention: 7d}
+      - {name: shipping, retention: 7d, owner_email: shipping@example.com}
+      - {name: legacy-reports, state: absent}
 '''
 
 RETURN = r'''
@@ -110,7 +165,7 @@ namespace:
   description:
     - The namespace after the task (predicted in check mode); empty when absent.
     - The retention is in seconds; data values are decoded from JSON.
-  returned: always
+  returned: with O(name)
   type: dict
   sample:
     name: orders
@@ -124,11 +179,33 @@ namespace:
     history_archival_uri: ""
     visibility_archival_state: disabled
     visibility_archival_uri: ""
+namespaces:
+  description: Each entry of O(namespaces) after the task, in their order, as RV(namespace); empty when absent.
+  returned: with O(namespaces)
+  type: list
+  elements: dict
 changes:
-  description: The fields the task changed (or would change), with their new values.
+  description:
+    - The fields the task changed (or would change), with their new values.
+    - With O(namespaces), name to that namespace's changes, for the namespaces created or updated.
   returned: success
   type: dict
   sample: {"retention": 345600}
+created:
+  description: The namespaces of O(namespaces) the task created (or would create).
+  returned: with O(namespaces)
+  type: list
+  elements: str
+updated:
+  description: The namespaces of O(namespaces) the task updated (or would update).
+  returned: with O(namespaces)
+  type: list
+  elements: str
+deleted:
+  description: The namespaces of O(namespaces) the task deleted (or would delete).
+  returned: with O(namespaces)
+  type: list
+  elements: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -149,15 +226,56 @@ FLAGS = (
     ('visibility_archival_uri', '--visibility-uri'),
 )
 UNCLEARABLE = ('description', 'owner_email')
+STATES = ['present', 'absent']
 
 
-def desired_fields(module):
+def field_options():
+    """The options of one namespace, at the top level (with name) and in each namespaces entry."""
+    archival = dict(type='str', choices=['enabled', 'disabled'])
+    return dict(
+        retention=dict(type='str'),
+        description=dict(type='str'),
+        owner_email=dict(type='str'),
+        data=dict(type='dict'),
+        history_archival_state=dict(archival),
+        history_archival_uri=dict(type='str'),
+        visibility_archival_state=dict(archival),
+        visibility_archival_uri=dict(type='str'),
+    )
+
+
+def argument_spec():
+    entry = dict(name=dict(type='str', required=True), state=dict(type='str', default='present', choices=STATES))
+    entry.update(field_options())
+    spec = connection_argument_spec(
+        name=dict(type='str'),
+        namespaces=dict(type='list', elements='dict', options=entry),
+        state=dict(type='str', default='present', choices=STATES),
+        wait_timeout=dict(type='str', default='30s'),
+    )
+    spec.update(field_options())
+    return spec
+
+
+def requests(module):
+    """[(label, request)]: each namespace the task asks for, labelled for error messages."""
     p = module.params
-    desired = dict((field, p[field]) for field, _flag in FLAGS)
+    if p['namespaces'] is None:
+        return [('', dict((key, p[key]) for key in ['name', 'state'] + list(field_options())))]
+    seen = set()
+    for entry in p['namespaces']:
+        if entry['name'] in seen:
+            module.fail_json(msg='namespaces: %s is listed more than once' % entry['name'])
+        seen.add(entry['name'])
+    return [('namespaces[%d] (%s): ' % (i, entry['name']), entry) for i, entry in enumerate(p['namespaces'])]
+
+
+def desired_fields(module, label, request):
+    desired = dict((field, request[field]) for field, _flag in FLAGS)
     try:
-        desired['retention'] = parse_duration(p['retention']) if p['retention'] is not None else None
+        desired['retention'] = parse_duration(request['retention']) if request['retention'] is not None else None
     except ValueError as e:
-        module.fail_json(msg='retention: %s' % e)
+        module.fail_json(msg='%sretention: %s' % (label, e))
     return desired
 
 
@@ -180,29 +298,43 @@ def write_args(changes):
     return args + key_value_flags('--data', changes.get('data'))
 
 
-def ensure_present(module, cli, current):
-    name = module.params['name']
-    desired = desired_fields(module)
+def plan(module, label, request, current):
+    """What one namespace needs: dict(name, action, command, changes, before, after); action is
+    create, update, delete or None. Fails (before anything is written) on what the CLI cannot do."""
+    name = request['name']
+    step = dict(name=name, action=None, command=None, changes={}, before=current or {}, after=current or {})
+    if request['state'] == 'absent':
+        if current is not None:
+            step.update(action='delete', command=['operator', 'namespace', 'delete', '--yes'], after={})
+        return step
+    desired = desired_fields(module, label, request)
     if current is None:
         changes = dict((k, v) for k, v in desired.items() if v is not None)
-        if module.params['data']:
-            changes['data'] = module.params['data']
-        before, after = {}, merged(dict(name=name), changes)
-        command = ['operator', 'namespace', 'create']
+        if request['data']:
+            changes['data'] = request['data']
+        step.update(action='create', changes=changes, after=merged(dict(name=name), changes))
     else:
-        changes = changes_for(desired, module.params['data'], current)
+        changes = changes_for(desired, request['data'], current)
         cleared = [f for f in UNCLEARABLE if changes.get(f) == '']
         if cleared:
-            module.fail_json(msg='The temporal CLI cannot clear %s of namespace %s.' % (', '.join(cleared), name))
-        before = current
-        after = merged(current, dict(changes, data=merged(current['data'], changes.get('data', {}))))
-        command = ['operator', 'namespace', 'update']
-    changed = current is None or bool(changes)
-    if changed and not module.check_mode:
-        cli.run(command + write_args(changes), namespace=name, parse=False)
-        if current is None:
-            wait_until_usable(module, cli, name)
-    exit_with_diff(module, changed, before, after, namespace=after, changes=changes)
+            module.fail_json(msg='%sThe temporal CLI cannot clear %s of namespace %s.' % (
+                label, ', '.join(cleared), name))
+        if changes:
+            after = merged(current, dict(changes, data=merged(current['data'], changes.get('data', {}))))
+            step.update(action='update', changes=changes, after=after)
+    if step['action']:
+        step['command'] = ['operator', 'namespace', step['action']] + write_args(step['changes'])
+    return step
+
+
+def read_current(cli, names, bulk):
+    """name -> namespace view, for the namespaces that exist: one describe, or one list for many."""
+    if not bulk:
+        raw = cli.run(['operator', 'namespace', 'describe'], namespace=names[0], missing_ok=True)
+        return {names[0]: namespace_view(raw)} if raw is not None else {}
+    listed = cli.run(['operator', 'namespace', 'list'])
+    views = (namespace_view(raw) for raw in (listed if isinstance(listed, list) else [listed]) if raw)
+    return dict((view['name'], view) for view in views)
 
 
 def wait_until_usable(module, cli, name):
@@ -217,38 +349,47 @@ def wait_until_usable(module, cli, name):
             name, timeout, probe.last_error), changed=True)
 
 
-def ensure_absent(module, cli, current):
-    if current is not None and not module.check_mode:
-        cli.run(['operator', 'namespace', 'delete', '--yes'], namespace=module.params['name'], parse=False)
-    exit_with_diff(module, current is not None, current, {}, namespace={}, changes={})
+def apply(module, cli, steps):
+    """Write every step, then wait for the created namespaces (they become usable together)."""
+    for step in steps:
+        if step['command']:
+            cli.run(step['command'], namespace=step['name'], parse=False)
+    for step in steps:
+        if step['action'] == 'create':
+            wait_until_usable(module, cli, step['name'])
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=connection_argument_spec(
-            name=dict(type='str', required=True),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            retention=dict(type='str'),
-            description=dict(type='str'),
-            owner_email=dict(type='str'),
-            data=dict(type='dict'),
-            history_archival_state=dict(type='str', choices=['enabled', 'disabled']),
-            history_archival_uri=dict(type='str'),
-            visibility_archival_state=dict(type='str', choices=['enabled', 'disabled']),
-            visibility_archival_uri=dict(type='str'),
-            wait_timeout=dict(type='str', default='30s'),
-        ),
+        argument_spec=argument_spec(),
+        mutually_exclusive=[['name', 'namespaces']] + [['namespaces', field] for field in field_options()],
+        required_one_of=[['name', 'namespaces']],
         supports_check_mode=True,
     )
     cli = TemporalCLI(module)
-    desired_fields(module)  # reject bad input before anything is read or written
+    bulk = module.params['namespaces'] is not None
+    # Reject bad input, every entry of it, before anything is read or written.
+    asked = requests(module)
+    for label, request in asked:
+        desired_fields(module, label, request)
     cli.duration_param('wait_timeout')
-    raw = cli.run(['operator', 'namespace', 'describe'], namespace=module.params['name'], missing_ok=True)
-    current = namespace_view(raw) if raw is not None else None
-    if module.params['state'] == 'present':
-        ensure_present(module, cli, current)
-    else:
-        ensure_absent(module, cli, current)
+    current = read_current(cli, [request['name'] for _label, request in asked], bulk)
+    steps = [plan(module, label, request, current.get(request['name'])) for label, request in asked]
+    changed = any(step['action'] for step in steps)
+    if changed and not module.check_mode:
+        apply(module, cli, steps)
+    if not bulk:
+        step = steps[0]
+        exit_with_diff(module, changed, step['before'], step['after'], namespace=step['after'], changes=step['changes'])
+    exit_with_diff(
+        module, changed,
+        dict((step['name'], step['before']) for step in steps if step['before']),
+        dict((step['name'], step['after']) for step in steps if step['after']),
+        namespaces=[step['after'] for step in steps],
+        changes=dict((step['name'], step['changes']) for step in steps if step['action'] in ('create', 'update')),
+        created=[step['name'] for step in steps if step['action'] == 'create'],
+        updated=[step['name'] for step in steps if step['action'] == 'update'],
+        deleted=[step['name'] for step in steps if step['action'] == 'delete'])
 
 
 if __name__ == '__main__':
