@@ -21,6 +21,14 @@ export TEMPORALOPS_SERVER_VERSION="$SERVER_VERSION" TEMPORALOPS_SERVER_VERSIONS=
 export TEMPORALOPS_UI_VERSION="$UI_VERSION"
 # What a person should look at afterwards (the web UI checks' screenshots) lands here.
 export TEMPORALOPS_ARTIFACTS="${TEMPORALOPS_ARTIFACTS:-$CACHE_DIR/artifacts}"
+# The test images (debootstrap: network and disk bound) build while the Go builds below keep
+# the CPUs busy; the molecule step waits for them.
+images_pid=""
+if [[ " ${steps[*]} " == *" molecule "* ]]; then
+  mkdir -p "$CACHE_DIR"
+  "$REPO_ROOT/tools/test-image.sh" >"$CACHE_DIR/test-image.log" 2>&1 &
+  images_pid=$!
+fi
 "$REPO_ROOT/tools/mirror.sh" cli cli-previous server ui workers
 # The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
 export TEMPORALOPS_WHEELHOUSE TEMPORALOPS_GO_WORKER_URL TEMPORALOPS_GO_WORKER_SHA256
@@ -49,6 +57,11 @@ run_step() {
       # unit tests ran in the units step
       "$REPO_ROOT/tools/test-modules.sh" integration ;;
     molecule)
+      if [ -n "$images_pid" ]; then
+        wait "$images_pid" || { cat "$CACHE_DIR/test-image.log" >&2; die "building the test images failed"; }
+        cat "$CACHE_DIR/test-image.log"
+        images_pid=""
+      fi
       "$REPO_ROOT/tools/test-image.sh"
       local scenario scenarios=()
       for scenario in "$REPO_ROOT"/molecule/*/molecule.yml; do
