@@ -83,6 +83,18 @@ def main(times, runs, namespaces, bench, commit, cli_version):
     for key in ("converge", "reconverge"):
         counts = sorted(set(changed.get("ssh." + key, []) + changed.get("docker." + key, [])))
         out.append("\n`%s` reported changed=%s." % (key, "/".join(counts)) if counts else "")
+    out.append("\n## Production stack (`temporalops.temporal.site`, every group on one host, over SSH)\n")
+    out.append("PostgreSQL, the server and the CLI, the web UI and the example Go worker; the floor "
+               "(`floor-production.sh`) installs PostgreSQL, sets up both schemas with temporal-sql-tool and "
+               "runs the releases' own sample configs.\n")
+    out.append("| measure | ssh | vs its reference |")
+    out.append("| --- | --- | --- |")
+    for label, key, base in rows:
+        against = ratio("production." + key, "production." + base) if base else ""
+        out.append("| %s | %s | %s |" % (label, cell("production." + key), against))
+    for key in ("converge", "reconverge"):
+        counts = sorted(set(changed.get("production." + key, [])))
+        out.append("\n`production.%s` reported changed=%s." % (key, "/".join(counts)) if counts else "")
     out.append("\n## Modules: %s namespaces present (over SSH)\n" % namespaces)
     out.append("| measure | wall time | temporal CLI calls | vs describe loop |")
     out.append("| --- | --- | --- | --- |")
@@ -99,8 +111,10 @@ def main(times, runs, namespaces, bench, commit, cli_version):
     out.append("## Resident memory after converge\n")
     out.append("| service | RSS |")
     out.append("| --- | --- |")
-    rss = read(os.path.join(bench, "rss.dev"))
-    out.append("| temporal-dev-server | %s |" % ("%.0f MiB" % (int(rss) / 1024) if rss.isdigit() else rss))
+    for service in ("temporal-dev-server", "postgresql", "temporal-server", "temporal-ui", "temporal-worker@greeter"):
+        rss = read(os.path.join(bench, "rss." + service))
+        out.append("| %s | %s |" % (service, "%.0f MiB" % (int(rss) / 1024) if rss.isdigit() else rss))
+    out.append("\n(PostgreSQL: all its processes together. The dev server's figure is from the dev preset's host.)")
     out.append("\n## Every sample (seconds)\n")
     for key in sorted(samples):
         out.append("- `%s`: %s" % (key, ", ".join("%.1f" % s for s in samples[key])))

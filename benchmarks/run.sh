@@ -11,7 +11,9 @@
 # then, on a converged host over SSH, the namespace module for BENCH_NAMESPACES namespaces,
 # one task per namespace and one task for all (first run and no-op rerun, with the CLI calls
 # counted) beside a plain loop of
-# `temporal operator namespace describe`, and the dev server's resident memory.
+# `temporal operator namespace describe`, and the dev server's resident memory; then the
+# production stack (playbooks/site.yml, every group on one host) over SSH, beside its floor
+# (benchmarks/floor-production.sh) and the same fixed cost, with each service's memory.
 source "$(dirname "$0")/../tools/lib.sh"
 
 runs="${1:-3}"
@@ -22,7 +24,7 @@ here="$REPO_ROOT/benchmarks"
 
 "$REPO_ROOT/tools/host-packages.sh"
 activate_venv
-"$REPO_ROOT/tools/mirror.sh" cli
+"$REPO_ROOT/tools/mirror.sh" cli server ui workers
 "$REPO_ROOT/tools/test-image.sh" bookworm
 mkdir -p "$bench"
 [ -f "$bench/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$bench/id_ed25519"
@@ -111,7 +113,7 @@ for run in $(seq 1 "$runs"); do
     mapfile -t exec_on < <(on_host "$connection" "$host")
     if [ "$connection" = ssh ] && [ "$run" = 1 ]; then
       # The dev server's resident memory and the module runs, on this converged host.
-      docker exec "$host" sh -c 'ps -o rss= -p "$(systemctl show -p MainPID --value temporal-dev-server)"' >"$bench/rss.dev"
+      docker exec "$host" sh -c 'ps -o rss= -p "$(systemctl show -p MainPID --value temporal-dev-server)"' >"$bench/rss.temporal-dev-server"
       docker exec -i "$host" sh -c 'cat >/usr/local/bin/temporal-counted && chmod 0755 /usr/local/bin/temporal-counted' <<'EOF'
 #!/bin/sh
 echo "$1 $2 $3" >>/tmp/temporal-calls
@@ -133,6 +135,55 @@ EOF
     timed "$connection.floor" "$here/floor-dev.sh" "$MIRROR_URL" "$CLI_VERSION" "${floor_on[@]}"
     drop_host "$host" "$host-floor"
   done
+done
+
+# The production stack: playbooks/site.yml with one host in every group (PostgreSQL, the
+# server and the CLI, the UI, the example Go worker), over SSH, beside its own floor.
+go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
+cat >"$bench/production-vars.yml" <<EOF
+temporal_install_base_url: $MIRROR_URL
+temporal_install_controller_cache: $bench/downloads
+temporal_postgresql_password: bench-password
+temporal_server_db_password: bench-password
+temporal_server_num_history_shards: 4
+temporal_worker_instances:
+  - name: greeter
+    task_queue: greeter
+    archive:
+      url: $MIRROR_URL/$go_worker
+      checksum: "sha256:$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"
+      binary: greeter
+EOF
+site=(ansible-playbook temporalops.temporal.site -e "@$bench/production-vars.yml")
+for run in $(seq 1 "$runs"); do
+  log "run $run of $runs, production stack over ssh"
+  host=temporalops-bench-prod
+  fresh_host "$host"
+  inv="$bench/inventory-$host"
+  {
+    for group in temporal_database temporal_server temporal_ui temporal_worker; do
+      printf '[%s]\n%s\n' "$group" "$host"
+    done
+    printf '[all:vars]\nansible_host=%s\nansible_user=root\nansible_ssh_private_key_file=%s\nansible_python_interpreter=/usr/bin/python3\n' \
+      "$(address "$host")" "$bench/id_ed25519"
+  } >"$inv"
+  timed production.noop ansible-playbook -i "$inv" "$here/playbooks/noop.yml"
+  timed production.noop_facts ansible-playbook -i "$inv" "$here/playbooks/noop.yml" -e bench_facts=true
+  rm -rf "$bench/downloads"
+  timed production.converge "${site[@]}" -i "$inv"
+  timed production.reconverge "${site[@]}" -i "$inv"
+  if [ "$run" = 1 ]; then
+    for unit in temporal-server temporal-ui temporal-worker@greeter; do
+      docker exec "$host" sh -c "ps -o rss= -p \"\$(systemctl show -p MainPID --value $unit)\"" >"$bench/rss.$unit"
+    done
+    # PostgreSQL is a process per connection: all of them.
+    docker exec "$host" sh -c 'ps -C postgres -o rss= | awk "{s += \$1} END {print s}"' >"$bench/rss.postgresql"
+  fi
+  fresh_host "$host-floor"
+  mapfile -t floor_on < <(on_host ssh "$host-floor")
+  timed production.floor "$here/floor-production.sh" "$MIRROR_URL" "$SERVER_VERSION" "$UI_VERSION" "$CLI_VERSION" \
+    "$go_worker" "${floor_on[@]}"
+  drop_host "$host" "$host-floor"
 done
 
 log "writing $results"
