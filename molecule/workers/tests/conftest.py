@@ -23,7 +23,8 @@ testinfra_hosts = WORKER_HOSTS
 SETTINGS = RUNNER.get_variables(WORKER_HOSTS[0])
 WORKERS = SETTINGS["temporal_worker_instances"]
 QUEUES = {"billing": "acme-billing", "reports": "user-123-reports"}
-MARKERS = [SETTINGS["temporal_test_file_api_key"], SETTINGS["temporal_test_api_key"]]
+# The two API keys (billing's from a file, reports' from a variable), then reports' gRPC header.
+MARKERS = [SETTINGS["temporal_test_file_api_key"], SETTINGS["temporal_test_api_key"], SETTINGS["temporal_test_grpc_token"]]
 FRONTEND = SETTINGS["temporal_worker_defaults"]["address"]
 ROLE = "temporalops.temporal.temporal_worker"
 

@@ -49,11 +49,14 @@ def test_the_unit_is_the_template_with_envconfig_and_no_secret(present):
     assert "TEMPORAL_WORKER_WORKFLOW_POLLERS_AUTOSCALING=1,2,4" in reports
 
 
-def test_the_worker_gets_its_api_key_exactly(present):
-    """The key file's marker holds $, quotes and a backslash; the process sees it unchanged."""
-    for name, marker in (("billing", MARKERS[0]), ("reports", MARKERS[1])):
+def test_the_worker_gets_its_secrets_exactly(present):
+    """The key file's marker holds $, quotes and a backslash; the process sees it unchanged, and
+    reports also its gRPC header, as envconfig reads it (TEMPORAL_GRPC_META_<NAME>)."""
+    expected = {"billing": ["TEMPORAL_API_KEY=%s" % MARKERS[0]],
+                "reports": ["TEMPORAL_API_KEY=%s" % MARKERS[1], "TEMPORAL_GRPC_META_X_TENANT_TOKEN=%s" % MARKERS[2]]}
+    for name, lines in expected.items():
         environ = present.check_output("tr '\\0' '\\n' < /proc/%s/environ" % main_pid(present, unit(name)).strip())
-        assert "TEMPORAL_API_KEY=%s" % marker in environ.splitlines()
+        assert set(lines) <= set(environ.splitlines())
         secrets = present.file("/etc/temporal-worker/%s.env" % name)
         assert (secrets.user, secrets.group, secrets.mode) == ("root", "root", 0o600)
 
@@ -103,7 +106,7 @@ def test_check_mode_on_the_converged_host_changes_nothing(present, tmp_path):
 
 
 def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, tmp_path):
-    """At -vvv: only billing restarts, twice (tuned, then back), and the API keys (markers) reach
+    """At -vvv: only billing restarts, twice (tuned, then back), and the secrets (markers) reach
     no output, ps line, journal line, or file other than root-owned 0600/0640 ones."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
     tuned = [worker("billing", tuning={"max_concurrent_activities": 30, "activity_pollers": 2}), worker("reports")]
@@ -121,8 +124,8 @@ def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, 
     for marker in MARKERS:
         assert marker not in output and marker not in restored
         assert marker not in ps and marker not in journal
-    files = present.run("grep -rlF -e %s -e %s /etc /opt /var /srv /home /root 2>/dev/null"
-                        % tuple(conftest.shell_quote(m.split()[0]) for m in MARKERS)).stdout.split()
+    patterns = " ".join("-e " + conftest.shell_quote(m.split()[0]) for m in MARKERS)
+    files = present.run("grep -rlF %s /etc /opt /var /srv /home /root 2>/dev/null" % patterns).stdout.split()
     assert "/etc/temporal-worker/billing.env" in files
     for path in files:
         f = present.file(path)
