@@ -5,7 +5,10 @@
 #   $MIRROR_DIR/temporalio/<repo>/releases/download/v<version>/<archive>
 # Nothing is rebuilt when the archive for that version is already in the cache.
 #
-# usage: tools/build-artifacts.sh [cli] [cli-previous] [server] [ui] [workers]   (default: all)
+# usage: tools/build-artifacts.sh [cli] [cli-previous] [server] [server-previous] [ui] [workers]
+#        (default: all). server is SERVER_VERSION, what the stack runs; server-previous the
+#        older SERVER_VERSIONS and cli-previous the older CLI, which only the upgrade scenario
+#        needs (tools/test.sh builds those two in the background).
 source "$(dirname "$0")/lib.sh"
 
 GOARCH="${GOARCH:-amd64}"
@@ -125,14 +128,18 @@ build_workers() {
 command -v go >/dev/null || die "go is not installed: the test mirror builds Temporal from its Go modules"
 mkdir -p "$CACHE_DIR" "$MIRROR_DIR"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(cli cli-previous server ui workers)
+[ ${#targets[@]} -gt 0 ] || targets=(cli cli-previous server server-previous ui workers)
 for t in "${targets[@]}"; do
   case "$t" in
     cli) build_cli "$CLI_VERSION" ;;
     cli-previous) build_cli "$CLI_PREVIOUS_VERSION" ;;  # for the upgrade scenario
-    server) for v in $SERVER_VERSIONS; do build_server "$v"; done ;;
+    server) build_server "$SERVER_VERSION" ;;
+    server-previous)
+      for v in $SERVER_VERSIONS; do
+        [ "$v" = "$SERVER_VERSION" ] || build_server "$v"
+      done ;;
     ui) build_ui ;;
     workers) build_workers ;;
-    *) die "unknown artifact '$t' (expected cli, cli-previous, server, ui or workers)" ;;
+    *) die "unknown artifact '$t' (expected cli, cli-previous, server, server-previous, ui or workers)" ;;
   esac
 done

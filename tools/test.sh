@@ -29,7 +29,19 @@ if [[ " ${steps[*]} " == *" molecule "* ]]; then
   "$REPO_ROOT/tools/test-image.sh" >"$CACHE_DIR/test-image.log" 2>&1 &
   images_pid=$!
 fi
-"$REPO_ROOT/tools/mirror.sh" cli cli-previous server ui workers
+"$REPO_ROOT/tools/mirror.sh" cli server ui workers
+# The older CLI and server releases only the upgrade scenario runs (about 10 minutes of Go
+# builds on a new machine) build in the background, at the lowest CPU priority, while the
+# other steps and scenarios run; the upgrade scenario runs last and waits for them.
+previous_pid=""
+stop_previous_builds() { [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/dev/null || true; }
+trap stop_previous_builds EXIT
+if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} " == *" upgrade "* ]]; then
+  # Its own process group (setsid), so that an early exit stops the go builds under it too.
+  setsid nice -n 19 "$REPO_ROOT/tools/build-artifacts.sh" cli-previous server-previous \
+    >"$CACHE_DIR/build-previous.log" 2>&1 &
+  previous_pid=$!
+fi
 # The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
 export TEMPORALOPS_WHEELHOUSE TEMPORALOPS_GO_WORKER_URL TEMPORALOPS_GO_WORKER_SHA256
 TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)"
@@ -65,11 +77,20 @@ run_step() {
       "$REPO_ROOT/tools/test-image.sh"
       local scenario scenarios=()
       for scenario in "$REPO_ROOT"/molecule/*/molecule.yml; do
-        scenarios+=("$(basename "$(dirname "$scenario")")")
+        scenario="$(basename "$(dirname "$scenario")")"
+        [ "$scenario" = upgrade ] || scenarios+=("$scenario")
       done
+      # Last: its older releases build in the background until then.
+      scenarios+=(upgrade)
       [ -z "${TEMPORALOPS_SCENARIOS:-}" ] || read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
       for scenario in "${scenarios[@]}"; do
         local scenario_started=$SECONDS
+        if [ "$scenario" = upgrade ] && [ -n "$previous_pid" ]; then
+          log "waiting for the older releases the upgrade scenario needs ($CACHE_DIR/build-previous.log)"
+          wait "$previous_pid" || { tail -n 40 "$CACHE_DIR/build-previous.log" >&2; previous_pid=""; die "building the older releases failed"; }
+          previous_pid=""
+          cat "$CACHE_DIR/build-previous.log"
+        fi
         (cd "$REPO_ROOT" && molecule test -s "$scenario")
         log "scenario $scenario passed in $((SECONDS - scenario_started))s"
       done ;;
