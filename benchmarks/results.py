@@ -7,6 +7,7 @@ TIMES holds lines "KEY SECONDS CHANGED"; the table shows the median of each KEY.
 import datetime
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -29,6 +30,19 @@ def read(path, default="?"):
             return handle.read().strip()
     except OSError:
         return default
+
+
+PROFILE_LINE = re.compile(r"^(.*?) -+ +(\d+\.\d+)s$")
+
+
+def profile(path):
+    """From a play's output with the profile_tasks callback: how many tasks ran (task headers,
+    a looped task once) and the slowest ones, as (name, seconds)."""
+    text = read(path, "")
+    tasks = len(re.findall(r"^TASK \[", text, flags=re.M))
+    slowest = [(m.group(1).strip(), float(m.group(2)))
+               for m in (PROFILE_LINE.match(line) for line in text.splitlines()) if m]
+    return tasks, slowest
 
 
 def first_line(argv):
@@ -115,6 +129,15 @@ def main(times, runs, namespaces, bench, commit, cli_version):
         rss = read(os.path.join(bench, "rss." + service))
         out.append("| %s | %s |" % (service, "%.0f MiB" % (int(rss) / 1024) if rss.isdigit() else rss))
     out.append("\n(PostgreSQL: all its processes together. The dev server's figure is from the dev preset's host.)")
+    out.append("\n## Where the time goes (the last run's plays, slowest tasks)\n")
+    out.append("Each task that reaches a host is at least one round trip; a looped task counts once "
+               "in the task count and its items add up in its time.\n")
+    for key in ("ssh.converge", "ssh.reconverge", "production.converge", "production.reconverge"):
+        tasks, slowest = profile(os.path.join(bench, "out." + key))
+        if not slowest:
+            continue
+        out.append("`%s`: %d tasks; slowest: %s.\n" % (
+            key, tasks, "; ".join("%s %.1f s" % (name.replace("|", "/"), secs) for name, secs in slowest[:8])))
     out.append("\n## Every sample (seconds)\n")
     for key in sorted(samples):
         out.append("- `%s`: %s" % (key, ", ".join("%.1f" % s for s in samples[key])))

@@ -29,6 +29,8 @@ activate_venv
 mkdir -p "$bench"
 [ -f "$bench/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$bench/id_ed25519"
 export ANSIBLE_PIPELINING=1 ANSIBLE_HOST_KEY_CHECKING=0
+# Every play reports its slowest tasks (the last run's are in RESULTS.md): where the time goes.
+export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=12
 # Containers come and go on reused addresses: no known_hosts, and each one's master
 # connection is closed with it (drop_host).
 ssh_options=(-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR
@@ -85,12 +87,14 @@ on_host() {  # on_host CONNECTION NAME: the command running one shell line on NA
   if [ "$1" = docker ]; then printf '%s\n' docker exec -i "$2" sh -c; else ssh_to "$2"; fi
 }
 
-# timed KEY CMD...: run CMD, append its seconds to $bench/times (KEY seconds changed).
+# timed KEY CMD...: run CMD, append its seconds to $bench/times (KEY seconds changed); its
+# output (the last run's) stays in $bench/out.KEY.
 timed() {
   local key="$1" start out changed
   shift
   start=$(date +%s.%N)
   out="$("$@" 2>&1)" || { printf '%s\n' "$out" | tail -n 40 >&2; die "$key failed"; }
+  printf '%s\n' "$out" >"$bench/out.$key"
   changed="$(printf '%s\n' "$out" | grep -o 'changed=[0-9]*' | tail -n 1 | cut -d= -f2 || true)"
   printf '%s %s %s\n' "$key" "$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.2f", e - s}')" "${changed:--}" \
     | tee -a "$bench/times" >&2

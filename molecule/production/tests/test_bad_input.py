@@ -13,8 +13,10 @@ CONFIG = "/etc/temporal/temporal-server.yaml"
 CASES = [
     pytest.param({"temporal_server_db_password": "not-the-password"}, "temporal_server_db_password",
                  id="wrong-db-password"),
-    # Nothing listens on port 1 of the database host: refused at once.
-    pytest.param({"temporal_server_db_port": 1}, "temporal_server_db_port", id="unreachable-database"),
+    # Nothing listens on port 1 of the database host. wait_for keeps trying until its timeout:
+    # a short one, since the message is what this case checks, not the wait.
+    pytest.param({"temporal_server_db_port": 1, "temporal_server_db_connect_timeout": 5}, "temporal_server_db_port",
+                 id="unreachable-database"),
     pytest.param({"temporal_server_db_plugin": "cassandra"}, "temporal_server_db_plugin", id="unknown-plugin"),
     pytest.param({"temporal_server_db_plugin": "postgres"}, "postgres12", id="removed-postgres-plugin"),
     pytest.param({"temporal_server_num_history_shards": 0}, "temporal_server_num_history_shards", id="zero-shards"),
