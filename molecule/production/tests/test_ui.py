@@ -98,7 +98,9 @@ def test_the_browser_shows_a_workflow_the_test_started(present, frontend, tmp_pa
 def test_a_config_change_restarts_the_ui_only(present, tmp_path):
     """A new setting restarts this host's UI and nothing else (the server keeps its PID); the
     converge after it puts the inventory's settings back."""
-    neighbours = {"temporal-server": server_pid(present)} if host_name(present) in SERVER_HOSTS else {}
+    if host_name(present) not in SERVER_HOSTS:
+        pytest.skip("the UI beside the server covers it: the same role, with a neighbour to keep running")
+    neighbours = {"temporal-server": server_pid(present)}
     before = ui_pid(present)
     settings = ui_settings(present)
     try:
