@@ -122,13 +122,17 @@ def main(times, runs, namespaces, bench, commit, cli_version):
                 form_label, label, cell(key), read(os.path.join(bench, key.replace("modules.", "calls."))),
                 ratio(key, "modules.describe_loop")))
     out.append("\n(Module runs are one run each: they need a converged host.)\n")
-    out.append("## Resident memory after converge\n")
-    out.append("| service | RSS |")
-    out.append("| --- | --- |")
+    out.append("## Each service after converge: resident memory and unit exposure\n")
+    out.append("| service | RSS | `systemd-analyze security` |")
+    out.append("| --- | --- | --- |")
     for service in ("temporal-dev-server", "postgresql", "temporal-server", "temporal-ui", "temporal-worker@greeter"):
         rss = read(os.path.join(bench, "rss." + service))
-        out.append("| %s | %s |" % (service, "%.0f MiB" % (int(rss) / 1024) if rss.isdigit() else rss))
-    out.append("\n(PostgreSQL: all its processes together. The dev server's figure is from the dev preset's host.)")
+        exposure = read(os.path.join(bench, "exposure." + service), "") if service != "postgresql" else "Debian's unit"
+        out.append("| %s | %s | %s |" % (service, "%.0f MiB" % (int(rss) / 1024) if rss.isdigit() else rss,
+                                         exposure or "?"))
+    out.append("\n(PostgreSQL: all its processes together. The dev server's figures are from the dev preset's host. "
+               "Exposure: 0 is fully sandboxed, 10 not at all; the suite asserts at most 2.0 for every unit "
+               "the collection installs.)")
     out.append("\n## Where the time goes (the last run's plays, slowest tasks)\n")
     out.append("Each task that reaches a host is at least one round trip; a looped task counts once "
                "in the task count and its items add up in its time.\n")

@@ -87,6 +87,12 @@ on_host() {  # on_host CONNECTION NAME: the command running one shell line on NA
   if [ "$1" = docker ]; then printf '%s\n' docker exec -i "$2" sh -c; else ssh_to "$2"; fi
 }
 
+# exposure NAME UNIT: the unit's overall systemd-analyze security score, into $bench/exposure.UNIT.
+exposure() {
+  docker exec "$1" systemd-analyze security --no-pager "$2.service" | sed -n 's/.*Overall exposure level for [^ ]*: \([0-9.]*\).*/\1/p' \
+    >"$bench/exposure.$2"
+}
+
 # timed KEY CMD...: run CMD, append its seconds to $bench/times (KEY seconds changed); its
 # output (the last run's) stays in $bench/out.KEY.
 timed() {
@@ -118,6 +124,7 @@ for run in $(seq 1 "$runs"); do
     if [ "$connection" = ssh ] && [ "$run" = 1 ]; then
       # The dev server's resident memory and the module runs, on this converged host.
       docker exec "$host" sh -c 'ps -o rss= -p "$(systemctl show -p MainPID --value temporal-dev-server)"' >"$bench/rss.temporal-dev-server"
+      exposure "$host" temporal-dev-server
       docker exec -i "$host" sh -c 'cat >/usr/local/bin/temporal-counted && chmod 0755 /usr/local/bin/temporal-counted' <<'EOF'
 #!/bin/sh
 echo "$1 $2 $3" >>/tmp/temporal-calls
@@ -179,6 +186,7 @@ for run in $(seq 1 "$runs"); do
   if [ "$run" = 1 ]; then
     for unit in temporal-server temporal-ui temporal-worker@greeter; do
       docker exec "$host" sh -c "ps -o rss= -p \"\$(systemctl show -p MainPID --value $unit)\"" >"$bench/rss.$unit"
+      exposure "$host" "$unit"
     done
     # PostgreSQL is a process per connection: all of them.
     docker exec "$host" sh -c 'ps -C postgres -o rss= | awk "{s += \$1} END {print s}"' >"$bench/rss.postgresql"
