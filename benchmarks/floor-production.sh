@@ -51,12 +51,13 @@ done
 
 id temporal >/dev/null 2>&1 || useradd --system --home-dir /var/lib/temporal --shell /usr/sbin/nologin temporal
 install -d -o temporal -g temporal -m 0750 /var/lib/temporal
-unit() {  # unit NAME EXEC [ENV]
-  printf '[Unit]\nAfter=network-online.target postgresql.service\n[Service]\nUser=temporal\nWorkingDirectory=/var/lib/temporal\n%sExecStart=%s\nRestart=on-failure\n[Install]\nWantedBy=multi-user.target\n' \"\$3\" \"\$2\" >/etc/systemd/system/\$1.service
+# The sample configs name their dynamic config relative to the working directory: the release's.
+unit() {  # unit NAME WORKDIR EXEC [ENV]
+  printf '[Unit]\nAfter=network-online.target postgresql.service\n[Service]\nUser=temporal\nWorkingDirectory=%s\n%bExecStart=%s\nRestart=on-failure\n[Install]\nWantedBy=multi-user.target\n' \"\$2\" \"\${4:-}\" \"\$3\" >/etc/systemd/system/\$1.service
 }
-unit temporal-server \"\$S/temporal-server --root \$S --config config --env development-postgres12 --allow-no-auth start\"
-unit temporal-ui \"/opt/temporal/ui/$ui/ui-server --root /opt/temporal/ui/$ui --env development start\"
-unit temporal-worker \"/opt/temporal/worker/greeter\" \"Environment=TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=default TEMPORAL_TASK_QUEUE=greeter\n\"
+unit temporal-server \$S \"\$S/temporal-server --root \$S --config config --env development-postgres12 --allow-no-auth start\"
+unit temporal-ui /opt/temporal/ui/$ui \"/opt/temporal/ui/$ui/ui-server --root /opt/temporal/ui/$ui --env development start\"
+unit temporal-worker /var/lib/temporal /opt/temporal/worker/greeter \"Environment=TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=default TEMPORAL_TASK_QUEUE=greeter\\n\"
 systemctl daemon-reload
 systemctl enable --now temporal-server >/dev/null 2>&1
 for _ in \$(seq 1 600); do
