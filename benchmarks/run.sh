@@ -87,10 +87,12 @@ on_host() {  # on_host CONNECTION NAME: the command running one shell line on NA
   if [ "$1" = docker ]; then printf '%s\n' docker exec -i "$2" sh -c; else ssh_to "$2"; fi
 }
 
-# exposure NAME UNIT: the unit's overall systemd-analyze security score, into $bench/exposure.UNIT.
-exposure() {
-  docker exec "$1" systemd-analyze security --no-pager "$2.service" | sed -n 's/.*Overall exposure level for [^ ]*: \([0-9.]*\).*/\1/p' \
-    >"$bench/exposure.$2"
+# service_figures NAME UNIT: on host NAME, UNIT's resident memory (KiB) and its overall
+# systemd-analyze security score, into $bench/rss.UNIT and $bench/exposure.UNIT.
+service_figures() {
+  docker exec "$1" sh -c "ps -o rss= -p \"\$(systemctl show -p MainPID --value $2)\"" >"$bench/rss.$2"
+  docker exec "$1" systemd-analyze security --no-pager "$2.service" \
+    | sed -n 's/.*Overall exposure level for [^ ]*: \([0-9.]*\).*/\1/p' >"$bench/exposure.$2"
 }
 
 # timed KEY CMD...: run CMD, append its seconds to $bench/times (KEY seconds changed); its
@@ -122,9 +124,8 @@ for run in $(seq 1 "$runs"); do
     timed "$connection.reconverge" "${play[@]}" -i "$inv" -e "temporal_install_controller_cache=$bench/downloads"
     mapfile -t exec_on < <(on_host "$connection" "$host")
     if [ "$connection" = ssh ] && [ "$run" = 1 ]; then
-      # The dev server's resident memory and the module runs, on this converged host.
-      docker exec "$host" sh -c 'ps -o rss= -p "$(systemctl show -p MainPID --value temporal-dev-server)"' >"$bench/rss.temporal-dev-server"
-      exposure "$host" temporal-dev-server
+      # The dev server's memory and exposure, and the module runs, on this converged host.
+      service_figures "$host" temporal-dev-server
       docker exec -i "$host" sh -c 'cat >/usr/local/bin/temporal-counted && chmod 0755 /usr/local/bin/temporal-counted' <<'EOF'
 #!/bin/sh
 echo "$1 $2 $3" >>/tmp/temporal-calls
@@ -185,8 +186,7 @@ for run in $(seq 1 "$runs"); do
   timed production.reconverge "${site[@]}" -i "$inv"
   if [ "$run" = 1 ]; then
     for unit in temporal-server temporal-ui temporal-worker@greeter; do
-      docker exec "$host" sh -c "ps -o rss= -p \"\$(systemctl show -p MainPID --value $unit)\"" >"$bench/rss.$unit"
-      exposure "$host" "$unit"
+      service_figures "$host" "$unit"
     done
     # PostgreSQL is a process per connection: all of them.
     docker exec "$host" sh -c 'ps -C postgres -o rss= | awk "{s += \$1} END {print s}"' >"$bench/rss.postgresql"
