@@ -157,3 +157,21 @@ def test_the_worker_template_leaves_what_runs_to_each_instance():
 def test_worker_arguments_stay_one_argument(value):
     dropin = worker_units(exec_start=["/usr/local/bin/wippy", "run", value])[1]
     assert exec_start_argv(dropin) == ["/usr/local/bin/wippy", "run", value]
+
+
+def environment_value(unit, name):
+    """NAME's value in Environment= lines as systemd reads it: specifiers (%%) and C escapes
+    undone, $ left as it is (systemd expands no variables there)."""
+    for line in unit.splitlines():
+        if line.startswith('Environment="%s=' % name):
+            quoted = line[len("Environment="):]
+            value = quoted[1:-1].encode().decode("unicode_escape").replace("%%", "%")
+            return value.split("=", 1)[1]
+    raise AssertionError("no Environment= line for %s" % name)
+
+
+@pytest.mark.parametrize("value", ["a$b", "$HOME", "100%", 'quote"inside', "back\\slash", "two\nlines", "x $$y"])
+def test_environment_values_reach_the_process_as_written(value):
+    dropin = worker_units(environment={"APP_SETTING": value})[1]
+    assert environment_value(dropin, "APP_SETTING") == value
+    assert len([line for line in dropin.splitlines() if line.startswith("Environment=")]) == 1

@@ -90,6 +90,21 @@ def test_each_mistake_names_the_worker_and_the_setting():
         ([{"name": "Billing", "command": "/w"}], 'temporal_worker_instances[Billing].name "Billing" must be lower-case'),
         ([{"name": "a-very-long-worker-name", "command": "/w"}], "temporal_worker_instances[a-very-long-worker-name].user"),
         ([{"name": "a", "command": "/w", "address": "temporal.internal"}], "temporal_worker_instances[a].address"),
+        ([{"name": "a", "command": "/w", "namespace": ""}], 'temporal_worker_instances[a].namespace "" must be a namespace'),
+        ([{"name": "a", "command": "/w", "config_file": "/etc/t.toml", "profile": "prod", "address": "t:7233"}],
+         "temporal_worker_instances[a]: with config_file, set address and namespace too"),
+        ([{"name": "a", "command": "/w", "grpc_meta": {"x_tenant": "t"}}],
+         'temporal_worker_instances[a].grpc_meta: the header name "x_tenant" must be letters, digits and -'),
+        ([{"name": "a", "command": "/w", "grpc_meta": {"X-Tenant": "t", "x-tenant": "u"}}],
+         "temporal_worker_instances[a].grpc_meta: the header x-tenant is given more than once"),
+        ([{"name": "a", "command": "/w", "grpc_meta": {"x-tenant": ""}}], "temporal_worker_instances[a].grpc_meta.x-tenant is empty"),
+        ([{"name": "a", "command": "/w", "environment": {"TEMPORAL_API_KEY": "k"}}],
+         "temporal_worker_instances[a].environment: TEMPORAL_API_KEY is a secret and the unit is world-readable"),
+        ([{"name": "a", "command": "/w", "tls": {"cert_file": "/etc/c.pem", "key": "k"}, "group": "apps"},
+          {"name": "b", "command": "/w", "group": "apps"}],
+         "temporal_worker_instances[a].tls.key: the key file is readable by the group apps, which other workers share"),
+        ([{"name": "a", "command": "/w", "tuning": {"deployment_name": "d", "build_id": 42}}],
+         "temporal_worker_instances[a].tuning.build_id must be a name without spaces"),
     ]
     for workers, message in cases:
         assert message in only(workers), (message, errors(workers))
@@ -102,3 +117,22 @@ def test_shared_queues_can_be_allowed():
 
 def test_unknown_defaults_are_refused():
     assert "temporal_worker_defaults: unknown keys adress" in only([], temporal_worker_defaults={"adress": "x:1"})
+
+
+def test_a_profile_file_takes_the_connection_from_the_worker_or_the_defaults():
+    worker = {"name": "a", "command": "/w", "config_file": "/etc/t.toml", "profile": "prod"}
+    assert errors([dict(worker, address="t:7233", namespace="orders")]) == []
+    assert errors([worker], temporal_worker_defaults={"address": "t:7233", "namespace": "orders"}) == []
+
+
+def test_where_a_worker_runs_from():
+    python_from_index, copied, command = resolved([
+        {"name": "p", "python": PYTHON},
+        {"name": "f", "command": "/opt/temporal-workers/f/app/bin/w", "files": {"src": "/"}},
+        {"name": "c", "command": "/usr/local/bin/wippy run"}])
+    # No source: nothing creates the app directory, so the worker runs in its own state directory.
+    assert python_from_index["working_dir"] == "/var/lib/temporal-worker/p"
+    assert copied["working_dir"] == "/opt/temporal-workers/f/app"
+    # A program copied with files is checked once copied (configure.yml), not before.
+    assert copied["host_files"] == []
+    assert command["host_files"] == [["temporal_worker_instances[c].command", "/usr/local/bin/wippy", "-x"]]

@@ -13,12 +13,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused_untouched, main_pid, phase_fixture, play, recap,
-    recap_changed, run_playbook, scenario_playbook, shell_quote)
+    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused_untouched, exposure, main_pid, phase_fixture, play,
+    recap, recap_changed, run_playbook, scenario_playbook, shell_quote)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 WORKER_HOSTS = RUNNER.get_hosts("temporal_workers")
 testinfra_hosts = WORKER_HOSTS
+# The dev server the workers poll (its unit is the yardstick of the workers' hardening).
+DEV_HOST = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (RUNNER.get_hosts("temporal_dev")[0], INVENTORY))
 
 SETTINGS = RUNNER.get_variables(WORKER_HOSTS[0])
 WORKERS = SETTINGS["temporal_worker_instances"]

@@ -5,8 +5,8 @@ import time
 
 import conftest
 from conftest import (
-    MARKERS, QUEUES, apply, assert_hardened, assert_nothing_changed, dropin, history, main_pid, pollers, result,
-    running_activity, start_greet, temporal, unit, wait_polling, worker)
+    DEV_HOST, MARKERS, QUEUES, apply, assert_hardened, assert_nothing_changed, dropin, exposure, history, main_pid,
+    pollers, result, running_activity, start_greet, temporal, unit, wait_polling, worker)
 
 testinfra_hosts = conftest.testinfra_hosts
 
@@ -49,10 +49,12 @@ def test_the_unit_is_the_template_with_envconfig_and_no_secret(present):
     assert "TEMPORAL_WORKER_WORKFLOW_POLLERS_AUTOSCALING=1,2,4" in reports
 
 
-def test_the_worker_gets_its_secrets_exactly(present):
+def test_the_worker_gets_its_secrets_and_environment_exactly(present):
     """The key file's marker holds $, quotes and a backslash; the process sees it unchanged, and
-    reports also its gRPC header, as envconfig reads it (TEMPORAL_GRPC_META_<NAME>)."""
-    expected = {"billing": ["TEMPORAL_API_KEY=%s" % MARKERS[0]],
+    reports also its gRPC header, as envconfig reads it (TEMPORAL_GRPC_META_<NAME>). Billing's
+    plain environment (in the unit) holds %, $, quotes and a backslash, and arrives as written."""
+    note = worker("billing")["environment"]["GREETER_NOTE"]
+    expected = {"billing": ["TEMPORAL_API_KEY=%s" % MARKERS[0], "GREETER_NOTE=%s" % note],
                 "reports": ["TEMPORAL_API_KEY=%s" % MARKERS[1], "TEMPORAL_GRPC_META_X_TENANT_TOKEN=%s" % MARKERS[2]]}
     for name, lines in expected.items():
         environ = present.check_output("tr '\\0' '\\n' < /proc/%s/environ" % main_pid(present, unit(name)).strip())
@@ -62,16 +64,17 @@ def test_the_worker_gets_its_secrets_exactly(present):
 
 
 def test_a_killed_worker_comes_back_and_its_workflow_completes(present):
-    pid = wait_polling(present, "billing")
-    workflow_id = start_greet(present, QUEUES["billing"], name="Kim", wait_seconds=60)
+    """Both at once: each worker's workflow waits for a signal while its worker is killed."""
+    pids = {name: wait_polling(present, name) for name in QUEUES}
+    started = {name: start_greet(present, QUEUES[name], name="Kim", wait_seconds=60) for name in QUEUES}
     time.sleep(2)
-    present.run("kill -9 %s" % pid)
-    new_pid = wait_polling(present, "billing")
-    assert new_pid != pid
-    assert temporal(present, "workflow", "signal", "--workflow-id", workflow_id, "--name", "approve",
-                    "--input", '"ok"').rc == 0
-    done = result(present, workflow_id)
-    assert done["approved"] is True and done["note"] == "ok"
+    present.run("kill -9 %s" % " ".join(pids.values()))
+    for name, workflow_id in started.items():
+        assert wait_polling(present, name) != pids[name]
+        assert temporal(present, "workflow", "signal", "--workflow-id", workflow_id, "--name", "approve",
+                        "--input", '"ok"').rc == 0
+        done = result(present, workflow_id)
+        assert done["approved"] is True and done["note"] == "ok" and done["task_queue"] == QUEUES[name], (name, done)
 
 
 def test_a_stop_lets_the_running_activity_finish(present):
@@ -124,21 +127,42 @@ def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, 
     patterns = " ".join("-e " + conftest.shell_quote(m.split()[0]) for m in MARKERS)
     files = present.run("grep -rlF %s /etc /opt /var /srv /home /root 2>/dev/null" % patterns).stdout.split()
     assert "/etc/temporal-worker/billing.env" in files
+    groups = {"root"} | {"temporal-worker-%s" % name for name in QUEUES}
     for path in files:
         f = present.file(path)
-        assert f.user == "root" and f.mode & 0o007 == 0 and f.mode & 0o027 in (0, 0o020), (path, oct(f.mode))
+        # root-owned; at most group-readable, by root or the worker's own group; nothing for others
+        assert f.user == "root" and f.group in groups and f.mode & 0o037 == 0, (path, f.group, oct(f.mode))
 
 
-def test_a_worker_dropped_from_the_list_is_removed_and_the_other_runs_on(present, tmp_path):
-    """Reports goes (whatever its settings: the check before leaves it tuned), billing runs on;
-    the scenario's list brings reports back as the inventory has it."""
+# What it prints (tops-crash-42) is in no setting, so the output has it from the journal only.
+CRASH = {"name": "crash", "command": ["/bin/sh", "-c", "echo tops-crash-$((6*7)): no such module >&2; exit 3"]}
+
+
+def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present, tmp_path):
+    """The health gate: the crashing worker is named with the end of its journal; the others
+    keep their PIDs. It stays for the next check, which removes it."""
+    pids = {name: wait_polling(present, name) for name in QUEUES}
+    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports"), CRASH],
+                       temporal_worker_health_timeout=8)
+    assert rc != 0
+    assert "Worker crash (temporal-worker@crash.service) did not poll its task queue crash" in output, output[-3000:]
+    assert "tops-crash-42: no such module" in output.split("Its journal ends:", 1)[-1], output[-3000:]
+    for name, pid in pids.items():
+        assert main_pid(present, unit(name)).strip() == pid
+
+
+def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tmp_path):
+    """Reports goes by state: absent (whatever its settings: the check before leaves it tuned),
+    crash (of the check before) by leaving the list; billing runs on. The scenario's list brings
+    reports back as the inventory has it."""
     pid = wait_polling(present, "billing")
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing")])
+    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports", state="absent")])
     assert rc == 0, output[-3000:]
-    assert present.run("systemctl is-active %s" % unit("reports")).stdout.strip() != "active"
-    for path in ("/etc/systemd/system/temporal-worker@reports.service.d", "/etc/temporal-worker/reports.env",
-                 "/etc/temporal-worker/reports.toml", "/opt/temporal/workers/reports"):
-        assert not present.file(path).exists, path
+    for name in ("reports", "crash"):
+        assert present.run("systemctl is-active %s" % unit(name)).stdout.strip() != "active"
+        for path in ("/etc/systemd/system/temporal-worker@%s.service.d", "/etc/temporal-worker/%s.env",
+                     "/etc/temporal-worker/%s.toml", "/opt/temporal/workers/%s", "/opt/temporal-workers/%s"):
+            assert not present.file(path % name).exists, path % name
     assert main_pid(present, unit("billing")).strip() == pid
     rc, output = apply(tmp_path, present)  # the scenario's two workers again
     assert rc == 0, output[-3000:]
@@ -146,6 +170,7 @@ def test_a_worker_dropped_from_the_list_is_removed_and_the_other_runs_on(present
     assert main_pid(present, unit("billing")).strip() == pid
 
 
-def test_the_unit_is_hardened(present):
+def test_the_unit_is_hardened_as_the_dev_server_at_least(present):
     # ProcSubset stays whole: the SDKs' cores read /proc/meminfo.
-    assert_hardened(present, unit("billing"), proc_subset="all")
+    score = assert_hardened(present, unit("billing"), proc_subset="all")
+    assert score <= exposure(DEV_HOST, "temporal-dev-server"), score
