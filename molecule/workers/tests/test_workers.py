@@ -32,6 +32,22 @@ def test_a_workflow_on_each_queue_completes_on_that_queue(present):
         assert len(ran_by) == 1 and ran_by[0] in (own, own + "@"), (ran_by, own)
 
 
+def test_a_workflow_answers_its_query_and_ends_unapproved_without_the_signal(present):
+    started = {name: start_greet(present, queue, name="Lee", wait_seconds=5) for name, queue in QUEUES.items()}
+    for name, workflow_id in started.items():
+        deadline = time.time() + 30
+        while True:
+            out = temporal(present, "workflow", "query", "--workflow-id", workflow_id, "--name", "status")
+            assert out.rc == 0, out.stderr
+            if "waiting for approval" in out.stdout:
+                break
+            assert time.time() < deadline, (name, out.stdout)
+            time.sleep(0.5)
+    for name, workflow_id in started.items():
+        done = result(present, workflow_id)
+        assert done["approved"] is False and not done["note"], (name, done)
+
+
 def test_the_unit_is_the_template_with_envconfig_and_no_secret(present):
     for name in QUEUES:
         show = present.check_output("systemctl show %s -p Environment -p KillMode -p Restart -p TimeoutStopUSec "
