@@ -43,6 +43,11 @@ def dropin(name):
     return "/etc/systemd/system/temporal-worker@%s.service.d/temporalops.conf" % name
 
 
+def environment(host, name):
+    """The environment of worker NAME's running process, a line per variable."""
+    return host.check_output("tr '\\0' '\\n' < /proc/%s/environ" % main_pid(host, unit(name)).strip()).splitlines()
+
+
 def worker(name, **changes):
     """The scenario's settings of worker NAME with CHANGES."""
     settings = dict(next(w for w in WORKERS if w["name"] == name))

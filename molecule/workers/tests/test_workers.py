@@ -1,12 +1,13 @@
 """Two workers of two projects (Python from a venv, Go from an archive) on their prefixed
 queues, against the dev server: what they run, how systemd keeps them, what a rerun changes."""
 
+import os
 import time
 
 import conftest
 from conftest import (
-    DEV_HOST, MARKERS, QUEUES, apply, assert_hardened, assert_nothing_changed, dropin, exposure, history, main_pid,
-    pollers, result, running_activity, start_greet, temporal, unit, wait_polling, worker)
+    DEV_HOST, MARKERS, QUEUES, apply, assert_hardened, assert_nothing_changed, dropin, environment, exposure, history,
+    main_pid, pollers, result, running_activity, start_greet, temporal, unit, wait_polling, worker)
 
 testinfra_hosts = conftest.testinfra_hosts
 
@@ -73,8 +74,7 @@ def test_the_worker_gets_its_secrets_and_environment_exactly(present):
     expected = {"billing": ["TEMPORAL_API_KEY=%s" % MARKERS[0], "GREETER_NOTE=%s" % note],
                 "reports": ["TEMPORAL_API_KEY=%s" % MARKERS[1], "TEMPORAL_GRPC_META_X_TENANT_TOKEN=%s" % MARKERS[2]]}
     for name, lines in expected.items():
-        environ = present.check_output("tr '\\0' '\\n' < /proc/%s/environ" % main_pid(present, unit(name)).strip())
-        assert set(lines) <= set(environ.splitlines())
+        assert set(lines) <= set(environment(present, name))
         secrets = present.file("/etc/temporal-worker/%s.env" % name)
         assert (secrets.user, secrets.group, secrets.mode) == ("root", "root", 0o600)
 
@@ -126,10 +126,14 @@ def test_check_mode_on_the_converged_host_changes_nothing(present, tmp_path):
 
 def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, tmp_path):
     """At -vvv: only reports restarts, and the secrets (markers) reach no output, ps line, journal
-    line, or file other than root-owned 0600/0640 ones. Reports stays tuned: the next check drops
+    line, or file other than root-owned 0600/0640 ones. Reports' API key is rotated in the same
+    run, so the secrets file is written at -vvv too. Reports stays tuned: the next check drops
     it and brings it back with the scenario's settings (one run fewer than putting them back here)."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
-    tuned = [worker("billing"), worker("reports", tuning={"max_concurrent_activities": 30, "activity_pollers": 2})]
+    rotated = "tops-marker-rotated-e80a"
+    markers = MARKERS + [rotated]
+    tuned = [worker("billing"), worker("reports", api_key=rotated,
+                                       tuning={"max_concurrent_activities": 30, "activity_pollers": 2})]
     rc, output = apply(tmp_path, present, args=["-vvv"], temporal_worker_instances=tuned)
     assert rc == 0, output[-3000:]
     assert "TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES=30" in present.file(dropin("reports")).content_string
@@ -137,12 +141,13 @@ def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, 
     assert main_pid(present, unit("billing")).strip() == pids["billing"]
     ps = present.check_output("ps -eo args")
     journal = present.check_output("journalctl --no-pager -o cat")
-    for marker in MARKERS:
+    assert "TEMPORAL_API_KEY=%s" % rotated in environment(present, "reports")
+    for marker in markers:
         assert marker not in output
         assert marker not in ps and marker not in journal
-    patterns = " ".join("-e " + conftest.shell_quote(m.split()[0]) for m in MARKERS)
+    patterns = " ".join("-e " + conftest.shell_quote(m.split()[0]) for m in markers)
     files = present.run("grep -rlF %s /etc /opt /var /srv /home /root 2>/dev/null" % patterns).stdout.split()
-    assert "/etc/temporal-worker/billing.env" in files
+    assert {"/etc/temporal-worker/billing.env", "/etc/temporal-worker/reports.env"} <= set(files)
     groups = {"root"} | {"temporal-worker-%s" % name for name in QUEUES}
     for path in files:
         f = present.file(path)
@@ -150,8 +155,10 @@ def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, 
         assert f.user == "root" and f.group in groups and f.mode & 0o037 == 0, (path, f.group, oct(f.mode))
 
 
-# What it prints (tops-crash-42) is in no setting, so the output has it from the journal only.
-CRASH = {"name": "crash", "command": ["/bin/sh", "-c", "echo tops-crash-$((6*7)): no such module >&2; exit 3"]}
+# A script delivered with files (not executable in the repository). What it prints
+# (tops-crash-42) is in no setting, so the output has it from the journal only.
+CRASH = {"name": "crash", "files": {"src": os.path.join(os.path.dirname(__file__), "..", "files", "crash")},
+         "command": ["/opt/temporal-workers/crash/app/run.sh"]}
 
 
 def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present, tmp_path):
@@ -163,6 +170,7 @@ def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present,
     assert rc != 0
     assert "Worker crash (temporal-worker@crash.service) did not poll its task queue crash" in output, output[-3000:]
     assert "tops-crash-42: no such module" in output.split("Its journal ends:", 1)[-1], output[-3000:]
+    assert present.file("/opt/temporal-workers/crash/app/run.sh").mode == 0o755
     for name, pid in pids.items():
         assert main_pid(present, unit(name)).strip() == pid
 
