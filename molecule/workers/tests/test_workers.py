@@ -124,24 +124,26 @@ def test_check_mode_on_the_converged_host_changes_nothing(present, tmp_path):
     assert_nothing_changed(rc, output, [conftest.WORKER_HOSTS[0]])
 
 
+# Reports as the tuning check leaves it (its API key rotated), for the checks after it.
+ROTATED = "tops-marker-rotated-e80a"
+TUNED_REPORTS = worker("reports", api_key=ROTATED, tuning={"max_concurrent_activities": 30, "activity_pollers": 2})
+
+
 def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, tmp_path):
     """At -vvv: only reports restarts, and the secrets (markers) reach no output, ps line, journal
     line, or file other than root-owned 0600/0640 ones. Reports' API key is rotated in the same
     run, so the secrets file is written at -vvv too. Reports stays tuned: the next check drops
     it and brings it back with the scenario's settings (one run fewer than putting them back here)."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
-    rotated = "tops-marker-rotated-e80a"
-    markers = MARKERS + [rotated]
-    tuned = [worker("billing"), worker("reports", api_key=rotated,
-                                       tuning={"max_concurrent_activities": 30, "activity_pollers": 2})]
-    rc, output = apply(tmp_path, present, args=["-vvv"], temporal_worker_instances=tuned)
+    markers = MARKERS + [ROTATED]
+    rc, output = apply(tmp_path, present, args=["-vvv"], temporal_worker_instances=[worker("billing"), TUNED_REPORTS])
     assert rc == 0, output[-3000:]
     assert "TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES=30" in present.file(dropin("reports")).content_string
     assert wait_polling(present, "reports") != pids["reports"]
     assert main_pid(present, unit("billing")).strip() == pids["billing"]
     ps = present.check_output("ps -eo args")
     journal = present.check_output("journalctl --no-pager -o cat")
-    assert "TEMPORAL_API_KEY=%s" % rotated in environment(present, "reports")
+    assert "TEMPORAL_API_KEY=%s" % ROTATED in environment(present, "reports")
     for marker in markers:
         assert marker not in output
         assert marker not in ps and marker not in journal
@@ -163,9 +165,10 @@ CRASH = {"name": "crash", "files": {"src": os.path.join(os.path.dirname(__file__
 
 def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present, tmp_path):
     """The health gate: the crashing worker is named with the end of its journal; the others
-    keep their PIDs. It stays for the next check, which removes it."""
+    (reports as the check before left it) keep their PIDs. It stays for the next check, which
+    removes it."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports"), CRASH],
+    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), TUNED_REPORTS, CRASH],
                        temporal_worker_health_timeout=8)
     assert rc != 0
     assert "Worker crash (temporal-worker@crash.service) did not poll its task queue crash" in output, output[-3000:]
