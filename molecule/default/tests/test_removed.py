@@ -25,9 +25,12 @@ def test_data_is_kept(absent):
 
 
 def test_check_mode_on_a_bare_host_predicts_without_failing(absent, tmp_path):
-    """--check where nothing is installed: succeeds, reports changes, installs nothing."""
+    """--check where nothing is installed, nor the service user (the last check of the
+    scenario removes it): succeeds without a warning, reports changes, installs nothing."""
+    assert absent.run("userdel temporal && (groupdel temporal || ! getent group temporal)").rc == 0
     rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"], {}, check=True, host=absent)
     assert rc == 0, output[-3000:]
+    assert "[WARNING]" not in output, output[-3000:]
     assert recap_changed(output) > 0, output[-3000:]
     assert not absent.file(CLI_LINK).exists
     assert not absent.file(UNIT_FILE).exists
