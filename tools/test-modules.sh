@@ -58,21 +58,34 @@ private_cli() {
   printf '%s/temporal' "$work"
 }
 
+# start_server CLI: a dev server on a free port of 127.0.0.1; sets address. A port taken between
+# picking and binding (another process got it first) means another try on a new port.
 start_server() {
-  local cli="$1" address="$2" port="${2##*:}"
-  log "starting temporal server start-dev on $address"
-  "$cli" server start-dev --headless --ip 127.0.0.1 --port "$port" \
-    --db-filename "$work/dev.db" --log-level error >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 120); do
-    if "$cli" operator cluster health --address "$address" --command-timeout 2s >/dev/null 2>&1; then
-      return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; die "dev server exited"; }
-    sleep 0.5
+  local cli="$1" port attempt
+  for attempt in 1 2 3; do
+    port="$(free_port)"
+    address="127.0.0.1:$port"
+    log "starting temporal server start-dev on $address"
+    "$cli" server start-dev --headless --ip 127.0.0.1 --port "$port" \
+      --db-filename "$work/dev-$attempt.db" --log-level error >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 120); do
+      # Healthy, and still ours: the answer comes from the process just started.
+      if "$cli" operator cluster health --address "$address" --command-timeout 2s >/dev/null 2>&1 \
+        && kill -0 "$server_pid" 2>/dev/null; then
+        return 0
+      fi
+      if ! kill -0 "$server_pid" 2>/dev/null; then
+        grep -qi 'address already in use' "$work/server.log" && continue 2
+        cat "$work/server.log" >&2
+        die "dev server exited"
+      fi
+      sleep 0.5
+    done
+    cat "$work/server.log" >&2
+    die "dev server did not become healthy on $address"
   done
-  cat "$work/server.log" >&2
-  die "dev server did not become healthy on $address"
+  die "no free port for the dev server after 3 tries"
 }
 
 # start_worker ADDRESS QUEUE [NAMESPACE]: the test worker, polling once this returns.
@@ -117,10 +130,9 @@ check_operate_playbook() {
 
 run_integration() {
   work="$(mktemp -d "${TMPDIR:-/tmp}/temporalops-modules.XXXXXX")"
-  local cli address
+  local cli
   cli="$(private_cli)"
-  address="127.0.0.1:$(free_port)"
-  start_server "$cli" "$address"
+  start_server "$cli"
   start_worker "$address" "$WORKER_QUEUE"
 
   cat >"$work/vars.yml" <<EOF

@@ -12,6 +12,9 @@ import time
 import pytest
 import testinfra.utils.ansible_runner
 
+import host_state
+from play_output import failure_messages, recap, recap_changed  # noqa: F401  (re-exported)
+
 # The inventory directory, as molecule's own playbook runs use it: beside its generated file
 # it holds group_vars and, in scenarios that link one in, the hosts file with the groups.
 INVENTORY = os.path.dirname(os.environ["MOLECULE_INVENTORY_FILE"])
@@ -99,11 +102,40 @@ def container_address(host):
         text=True).split()[0]
 
 
-def play(playbook, args=(), timeout=1200):
+def play(playbook, args=(), timeout=1200, inventory=INVENTORY):
     """Run a playbook on the scenario's inventory, as a user runs it. Returns (rc, output)."""
-    run = subprocess.run(["ansible-playbook", "-i", INVENTORY, str(playbook)] + list(args),
+    run = subprocess.run(["ansible-playbook", "-i", inventory, str(playbook)] + list(args),
                          capture_output=True, text=True, check=False, timeout=timeout)
     return run.returncode, run.stdout + run.stderr
+
+
+def inventory_with_host_vars(tmp_path, host_vars):
+    """A copy of the scenario's inventory (links to its files) with HOST_VARS ({host name:
+    {variable: value}}) added as host_vars files: settings for one host of several."""
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    for name in os.listdir(INVENTORY):
+        if name != "host_vars":
+            os.symlink(os.path.join(INVENTORY, name), inventory / name)
+    (inventory / "host_vars").mkdir()
+    for host, settings in host_vars.items():
+        (inventory / "host_vars" / ("%s.json" % host)).write_text(json.dumps(settings))
+    return str(inventory)
+
+
+def downloads():
+    """What this machine served or fetched for the hosts so far: the mirror's request log
+    (tools/mirror.sh) and the controller's download cache (name, size, mtime of each file)."""
+    cache = os.environ.get("TEMPORALOPS_CACHE") or os.path.expanduser("~/.cache/temporalops")
+    with open(os.path.join(cache, "mirror.log"), encoding="utf-8", errors="replace") as handle:
+        requests = [line for line in handle if '"GET ' in line or '"HEAD ' in line]
+    stored = os.environ.get("TEMPORALOPS_DOWNLOADS") or os.path.join(cache, "downloads")
+    files = {}
+    for top, _, names in os.walk(stored):
+        for name in names:
+            st = os.stat(os.path.join(top, name))
+            files[os.path.join(top, name)] = (st.st_size, st.st_mtime_ns)
+    return {"mirror requests": len(requests), "controller cache": files}
 
 
 def scenario_playbook(name):
@@ -142,33 +174,24 @@ def assert_nothing_changed(rc, output, hosts):
     assert all(c["changed"] == 0 and c["failed"] == 0 for c in counts.values()), output[-3000:]
 
 
-def assert_refused_untouched(host, run, message, service, config):
-    """RUN (a callable returning (rc, output)) fails naming MESSAGE and changes nothing: SERVICE
-    on HOST keeps its PID and stays running, CONFIG keeps its content. Returns the output."""
-    pid, before = main_pid(host, service), host.file(config).content_string
+def assert_refused(run, message, hosts, live_data=None):
+    """RUN (a callable returning (rc, output)) fails with MESSAGE in a failed result's own text,
+    and nothing on HOSTS (testinfra hosts) changed: units, processes, configuration, install
+    trees, accounts, schema versions (molecule/shared/host_state.py). MESSAGE must be a phrase of
+    that check's message: a bare setting name also appears in loop labels and in other checks'
+    messages, so it is refused here. Returns the output."""
+    if re.fullmatch(r"[\w.*-]+", message):
+        raise ValueError("%r is a bare name: give a phrase only this check's message holds" % message)
+    kwargs = {} if live_data is None else {"live_data": live_data}
+    before = {host_name(h): host_state.snapshot(h, **kwargs) for h in hosts}
     rc, output = run()
     assert rc != 0, output[-3000:]
-    assert message in output, output[-3000:]
+    failures = failure_messages(output)
+    assert any(message in text for text in failures), "%r is in no failure message: %s" % (message, failures or output[-3000:])
     assert recap_changed(output) == 0, output[-3000:]
-    assert main_pid(host, service) == pid
-    assert host.file(config).content_string == before
-    assert host.service(service).is_running
+    for h in hosts:
+        host_state.assert_same_state(before[host_name(h)], host_state.snapshot(h, **kwargs), host_name(h))
     return output
-
-
-def recap(output):
-    """The play recap: host name -> {"changed": n, "failed": n, ...}."""
-    hosts = {}
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", output)  # molecule makes Ansible colour its output
-    for name, counts in re.findall(r"^(\S+)\s+:\s+(ok=.*)$", plain, re.MULTILINE):
-        hosts[name] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", counts)}
-    assert hosts, output[-2000:]
-    return hosts
-
-
-def recap_changed(output):
-    """The changed= count of the play recap, summed over its hosts."""
-    return sum(counts["changed"] for counts in recap(output).values())
 
 
 # Where checks save what a person should look at (screenshots); tools/test.sh sets it.
@@ -200,24 +223,49 @@ def exposure(host, unit):
 
 # The most `systemd-analyze security` may score any unit the collection installs.
 EXPOSURE_LIMIT = 2.0
-# What the shared hardening block (role temporal_systemd) sets, as systemd reports it on the
-# running unit; a role may widen ProcSubset (workers: the SDKs read /proc/meminfo).
-SHARED_HARDENING = {"ProtectProc": "invisible", "RemoveIPC": "yes", "PrivateMounts": "yes",
-                    "DevicePolicy": "closed", "NoNewPrivileges": "yes", "ProtectSystem": "strict",
-                    "SystemCallArchitectures": "native", "SystemCallErrorNumber": "1"}
+# The shared hardening block, read from the template every unit comes from: a directive added
+# there is asserted on every unit without a second list here.
+QUOTE_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "roles", "temporal_systemd", "templates",
+                              "quote.j2")
 
 
-def assert_hardened(host, unit, proc_subset="pid"):
-    """UNIT on HOST carries the shared hardening (a system-call allow list among it) and scores
-    at most EXPOSURE_LIMIT; returns the score. The caller's own checks prove the service still
-    works under it."""
-    wanted = dict(SHARED_HARDENING, ProcSubset=proc_subset)
-    shown = show(host, unit, *wanted, "SystemCallFilter")
+def shared_hardening():
+    """The directives of the shared hardening block (quote.j2's hardening_base): name -> value."""
+    with open(QUOTE_TEMPLATE, encoding="utf-8") as handle:
+        block = re.search(r"set hardening_base = \{(.*?)\}", handle.read(), re.DOTALL).group(1)
+    directives = dict(re.findall(r"'(\w+)':\s*'([^']*)'", block))
+    assert len(directives) >= 25, directives
+    return directives
+
+
+def _as_shown(key, value):
+    """VALUE of directive KEY as `systemctl show` reports it, for comparison."""
+    if key == "SystemCallErrorNumber":
+        return {"EPERM": "1"}.get(value, value)
+    if key in ("RestrictAddressFamilies", "CapabilityBoundingSet", "AmbientCapabilities"):
+        return " ".join(sorted(value.split()))
+    if key == "UMask":
+        return value.zfill(4)
+    return value
+
+
+def assert_hardened(host, unit, **overrides):
+    """UNIT on HOST runs with every directive of the shared hardening block (OVERRIDES: the ones
+    its role widens on purpose, as the unit should show them) and scores at most
+    EXPOSURE_LIMIT; returns the score. The caller's own checks prove the service still works
+    under it."""
+    wanted = dict(shared_hardening(), **overrides)
+    shown = show(host, unit, *wanted)
+    wrong = {}
     for key, value in wanted.items():
-        assert shown[key] == value, (unit, key, shown[key])
-    # An allow list: systemd shows the permitted calls, far fewer than the kernel has.
-    allowed = shown["SystemCallFilter"].split()
-    assert allowed and not allowed[0].startswith("~") and "reboot" not in allowed, shown["SystemCallFilter"][:200]
+        if key == "SystemCallFilter":
+            # An allow list: systemd shows the permitted calls, far fewer than the kernel has.
+            allowed = shown[key].split()
+            if not allowed or allowed[0].startswith("~") or "reboot" in allowed or "kexec_load" in allowed:
+                wrong[key] = shown[key][:200]
+        elif _as_shown(key, shown.get(key, "(missing)")) != _as_shown(key, value):
+            wrong[key] = "%s, not %s" % (shown.get(key, "(missing)"), value)
+    assert not wrong, (unit, wrong)
     score = exposure(host, unit)
     print("systemd-analyze security %s: %.1f" % (unit, score))
     assert score <= EXPOSURE_LIMIT, (unit, score)

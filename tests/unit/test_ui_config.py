@@ -156,31 +156,39 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_ui(binary, config_dir, port):
-    """Run ui-server as the unit does; return the process once /healthz answers."""
-    process = subprocess.Popen([binary, "--root", "/", "--config", str(config_dir), "--env", "auth", "start"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen("http://127.0.0.1:%d/temporal/healthz" % port, timeout=2) as response:
-                assert '"OK"' in response.read().decode()
-                return process
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None:
-                raise AssertionError("ui-server exited: %s" % process.stdout.read())
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError("ui-server did not answer /healthz: %s" % process.stdout.read())
+def start_ui(binary, config_dir, write_config):
+    """Run ui-server as the unit does, on a free port WRITE_CONFIG(port) puts in its config;
+    return (process, port) once /healthz answers. A port another process took between picking
+    and binding means another try on a new port."""
+    for _ in range(3):
+        port = free_port()
+        write_config(port)
+        process = subprocess.Popen([binary, "--root", "/", "--config", str(config_dir), "--env", "auth", "start"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/temporal/healthz" % port, timeout=2) as response:
+                    assert '"OK"' in response.read().decode()
+                    return process, port
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        else:
+            process.kill()
+            raise AssertionError("ui-server did not answer /healthz: %s" % process.stdout.read())
+        output = process.stdout.read()
+        if "address already in use" not in output:
+            raise AssertionError("ui-server exited: %s" % output)
+    raise AssertionError("no free port for ui-server after 3 tries")
 
 
 def test_ui_server_starts_on_the_rendered_config(ui_binary, tmp_path):
     """ui-server reads base.yaml as the role writes it, under the role's argv, and serves
     /healthz under the public path (it dials the frontend lazily, so none is needed here)."""
-    port = free_port()
-    (tmp_path / "base.yaml").write_text(render_role_template(
-        "temporal_ui", "base.yaml.j2", temporal_ui_port=port, temporal_ui_public_path="/temporal"))
-    process = start_ui(ui_binary, tmp_path, port)
+    process, _ = start_ui(ui_binary, tmp_path, lambda port: (tmp_path / "base.yaml").write_text(render_role_template(
+        "temporal_ui", "base.yaml.j2", temporal_ui_port=port, temporal_ui_public_path="/temporal")))
     process.terminate()
     process.wait(timeout=10)
 
@@ -208,14 +216,17 @@ def test_ui_server_reads_the_sign_in_settings_over_the_base(ui_binary, tmp_path)
     to the provider with the role's client id and callback."""
     provider = http.server.HTTPServer(("127.0.0.1", 0), Discovery)
     threading.Thread(target=provider.serve_forever, daemon=True).start()
-    port = free_port()
-    settings = dict(temporal_ui_port=port, temporal_ui_public_path="/temporal", temporal_ui_oidc_enabled=True,
+    settings = dict(temporal_ui_public_path="/temporal", temporal_ui_oidc_enabled=True,
                     temporal_ui_oidc_provider_url="http://127.0.0.1:%d" % provider.server_port,
                     temporal_ui_oidc_client_id="temporal-ui", temporal_ui_oidc_client_secret="s3cret:'\"",
                     temporal_ui_oidc_callback_url="http://ui.example.com/temporal/auth/sso/callback")
-    for name in ("base", "auth"):
-        (tmp_path / ("%s.yaml" % name)).write_text(render_role_template("temporal_ui", "%s.yaml.j2" % name, **settings))
-    process = start_ui(ui_binary, tmp_path, port)
+
+    def write_config(port):
+        for name in ("base", "auth"):
+            (tmp_path / ("%s.yaml" % name)).write_text(
+                render_role_template("temporal_ui", "%s.yaml.j2" % name, temporal_ui_port=port, **settings))
+
+    process, port = start_ui(ui_binary, tmp_path, write_config)
     try:
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:

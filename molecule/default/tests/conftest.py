@@ -4,16 +4,18 @@ import os
 import sys
 
 import pytest
+import testinfra.utils.ansible_runner
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared"))
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
     CLI_LINK, HOSTS, INVENTORY, PHASE_TAGS, SERVICE, UNIT_FILE, assert_hardened, assert_nothing_changed,
-    assert_refused_untouched, cli, container_address, main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving,
+    assert_refused, cli, container_address, downloads, main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving,
     workflow_status)
 
 testinfra_hosts = HOSTS
+RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 
 DATA_DIR = "/var/lib/temporal-dev"
 DB_FILE = DATA_DIR + "/temporal.db"

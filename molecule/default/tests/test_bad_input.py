@@ -1,9 +1,10 @@
-"""Bad input stops the play with a message naming the variable or URL, and changes nothing."""
+"""Bad input stops the play with its check's own message, naming the variable or URL, and
+changes nothing on the host (assert_refused: units, processes, files, install trees)."""
 
 import pytest
 
 import conftest
-from conftest import SERVICE, UNIT_FILE, assert_refused_untouched, run_playbook
+from conftest import assert_refused, run_playbook
 
 # The install flow and input checks do not depend on the platform: the first host is enough.
 testinfra_hosts = conftest.testinfra_hosts[:1]
@@ -13,29 +14,33 @@ CLI = "temporalops.temporal.temporal_cli"
 ZERO_SHA = "sha256:" + "0" * 64
 
 CASES = [
-    pytest.param(PRESET, {"temporal_state": "gone"}, "temporal_state", id="unknown-state"),
-    pytest.param(PRESET, {"temporal_dev_server_port": 70000}, "temporal_dev_server_port", id="port-out-of-range"),
-    pytest.param(PRESET, {"temporal_dev_server_ui_port": 7233}, "its own port", id="port-clash"),
-    pytest.param(PRESET, {"temporal_cli_version": "v1.5"}, "temporal_cli_version 'v1.5'", id="malformed-version"),
-    pytest.param(PRESET, {"temporal_install_arch_map": {"s390x": "s390x"}}, "temporal_install_arch_map",
+    pytest.param(PRESET, {"temporal_state": "gone"}, "temporal_state must be one of: present, absent, got: gone",
+                 id="unknown-state"),
+    pytest.param(PRESET, {"temporal_dev_server_port": 70000}, "Ports must be between 1 and 65535",
+                 id="port-out-of-range"),
+    pytest.param(PRESET, {"temporal_dev_server_ui_port": 7233}, "Each listener needs its own port", id="port-clash"),
+    pytest.param(PRESET, {"temporal_cli_version": "v1.5"}, "temporal_cli_version 'v1.5' is not a release version", id="malformed-version"),
+    pytest.param(PRESET, {"temporal_install_arch_map": {"s390x": "s390x"}}, "has no release archive; supported: s390x",
                  id="unsupported-arch"),
-    pytest.param(PRESET, {"temporal_dev_server_search_attributes": {"Region": "Color"}}, "temporal_dev_server_search_attributes",
-                 id="bad-search-attribute-type"),
-    pytest.param(PRESET, {"temporal_dev_server_db_filename": "/tmp/t.db"}, "temporal_dev_server_db_filename", id="db-outside-data-dir"),
+    pytest.param(PRESET, {"temporal_dev_server_search_attributes": {"Region": "Color"}},
+                 "temporal_dev_server_search_attributes maps identifiers to one of", id="bad-search-attribute-type"),
+    pytest.param(PRESET, {"temporal_dev_server_db_filename": "/tmp/t.db"},
+                 "temporal_dev_server_db_filename '/tmp/t.db' must be a file directly inside", id="db-outside-data-dir"),
     # Fresh install trees, so the download really has to happen.
     pytest.param(CLI, {"temporal_cli_version": "1.5.1", "temporal_install_root": "/opt/badinput",
                        "temporal_install_bin_dir": "/opt/badinput/bin",
                        "temporal_install_base_url": "http://127.0.0.1:9"},
-                 "http://127.0.0.1:9/temporalio/cli/releases/download/v1.5.1/checksums.txt", id="unreachable-mirror"),
+                 "Could not read http://127.0.0.1:9/temporalio/cli/releases/download/v1.5.1/checksums.txt",
+                 id="unreachable-mirror"),
     pytest.param(CLI, {"temporal_install_root": "/opt/badinput", "temporal_install_bin_dir": "/opt/badinput/bin",
                        "temporal_cli_checksum": ZERO_SHA}, "did not match", id="checksum-mismatch"),
-    pytest.param(CLI, {"temporal_cli_checksum": "md5:abc"}, "temporal_cli_checksum", id="malformed-checksum"),
+    pytest.param(CLI, {"temporal_cli_checksum": "md5:abc"}, "temporal_cli_checksum 'md5:abc' must be empty",
+                 id="malformed-checksum"),
 ]
 
 
 @pytest.mark.parametrize(("role", "extra_vars", "message"), CASES)
 def test_bad_input_fails_clearly_and_changes_nothing(present, tmp_path, role, extra_vars, message):
     # The running dev server keeps its PID, its unit stays as it was, no install tree appears.
-    assert_refused_untouched(present, lambda: run_playbook(tmp_path, [role], extra_vars, host=present), message,
-                             SERVICE, UNIT_FILE)
+    assert_refused(lambda: run_playbook(tmp_path, [role], extra_vars, host=present), message, [present])
     assert not present.file("/opt/badinput").exists

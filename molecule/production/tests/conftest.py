@@ -11,9 +11,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    ARTIFACTS, HOSTS, INVENTORY, PHASE_TAGS, assert_nothing_changed, assert_refused_untouched, browser, cli,
+    ARTIFACTS, HOSTS, INVENTORY, PHASE_TAGS, assert_nothing_changed, assert_refused, browser, cli,
     assert_hardened, show, container_address, database_schema, shell_quote, host_name, main_pid, phase_fixture,
-    play, recap, recap_changed, run_playbook, scenario_playbook,
+    downloads, inventory_with_host_vars, play, recap, recap_changed, run_playbook, scenario_playbook,
     wait_serving, workflow_status)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)

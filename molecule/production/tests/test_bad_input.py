@@ -1,46 +1,68 @@
-"""Bad input fails with a message naming the setting, before the running stack is touched:
-the server keeps its PID and its configuration."""
+"""Bad input fails with its check's own message, before anything changes on either host: the
+units keep their processes, the files their content, the databases their schema versions
+(assert_refused, molecule/shared)."""
 
 import pytest
 
-import conftest
-from conftest import DATABASE_HOSTS, SERVICE, assert_refused_untouched, container_address, run_playbook
+from conftest import (DATABASE_HOSTS, SERVER_HOSTS, assert_refused, container_address, inventory_with_host_vars,
+                      play, run_playbook, scenario_playbook)
 
-testinfra_hosts = conftest.testinfra_hosts
+testinfra_hosts = SERVER_HOSTS
 PRESET = "temporalops.temporal.temporal"
-CONFIG = "/etc/temporal/temporal-server.yaml"
 
+# Each message is a phrase of that check's own failure text, which no loop label and no other
+# check prints.
 CASES = [
-    pytest.param({"temporal_server_db_password": "not-the-password"}, "temporal_server_db_password",
+    pytest.param({"temporal_server_db_password": "not-the-password"}, "failed (permission denied)",
                  id="wrong-db-password"),
     # Nothing listens on port 1 of the database host. wait_for keeps trying until its timeout:
     # a short one, since the message is what this case checks, not the wait.
-    pytest.param({"temporal_server_db_port": 1, "temporal_server_db_connect_timeout": 5}, "temporal_server_db_port",
-                 id="unreachable-database"),
-    pytest.param({"temporal_server_db_plugin": "cassandra"}, "temporal_server_db_plugin", id="unknown-plugin"),
-    pytest.param({"temporal_server_db_plugin": "postgres"}, "postgres12", id="removed-postgres-plugin"),
-    pytest.param({"temporal_server_num_history_shards": 0}, "temporal_server_num_history_shards", id="zero-shards"),
-    pytest.param({"temporal_server_num_history_shards": 8}, "temporal_server_num_history_shards", id="changed-shards"),
+    pytest.param({"temporal_server_db_port": 1, "temporal_server_db_connect_timeout": 5},
+                 "temporal_server_db_port: nothing answers on", id="unreachable-database"),
+    pytest.param({"temporal_server_db_plugin": "cassandra"},
+                 "temporal_server_db_plugin 'cassandra' is not supported by this role", id="unknown-plugin"),
+    pytest.param({"temporal_server_db_plugin": "postgres"}, "temporal_server_db_plugin 'postgres' was removed in Temporal 1.24",
+                 id="removed-postgres-plugin"),
+    pytest.param({"temporal_server_num_history_shards": 0},
+                 "temporal_server_num_history_shards must be a positive number of shards", id="zero-shards"),
+    pytest.param({"temporal_server_num_history_shards": 8}, "was initialised with 4 history shards", id="changed-shards"),
     pytest.param({"temporal_server_db_tls_enabled": True, "temporal_server_db_tls_ca_file": "/etc/temporal/missing-ca.pem"},
-                 "temporal_server_db_tls_ca_file", id="missing-tls-file"),
-    pytest.param({"temporal_server_frontend_http_port": 7233}, "port", id="port-used-twice"),
-    pytest.param({"temporal_server_dynamic_config": {"limit.maxIDLength": "very long"}}, "temporal_server_dynamic_config",
-                 id="dynamic-config-wrong-type"),
+                 "temporal_server_db_tls_ca_file /etc/temporal/missing-ca.pem does not exist on", id="missing-tls-file"),
+    pytest.param({"temporal_server_frontend_http_port": 7233}, "Each listener needs its own port; these share one",
+                 id="port-used-twice"),
+    pytest.param({"temporal_server_dynamic_config": {"limit.maxIDLength": "very long"}},
+                 "temporal_server_dynamic_config is refused by temporal-server", id="dynamic-config-wrong-type"),
     pytest.param({"temporal_server_services": ["frontend", "gateway"], "temporal_server_unit_per_service": True},
-                 "temporal_server_services", id="unknown-service"),
-    pytest.param({"temporal_server_version": "1.32"}, "temporal_server_version", id="malformed-version"),
-    pytest.param({"temporal_server_upgrade_path": ["1.31"]}, "temporal_server_upgrade_path", id="malformed-upgrade-path"),
+                 "(unknown: gateway)", id="unknown-service"),
+    pytest.param({"temporal_server_version": "1.32"}, "temporal_server_version '1.32' is not a release version",
+                 id="malformed-version"),
+    pytest.param({"temporal_server_upgrade_path": ["1.31"]}, "is not a release version such as 1.31.2",
+                 id="malformed-upgrade-path"),
 ]
 
 
 @pytest.fixture(scope="module")
-def database_address():
-    import testinfra
-    return container_address(testinfra.get_host("ansible://%s?ansible_inventory=%s" % (DATABASE_HOSTS[0], conftest.INVENTORY)))
+def database_address(database):
+    return container_address(database)
+
+
+@pytest.fixture(scope="module")
+def both(server, database):
+    return [server, database]
 
 
 @pytest.mark.parametrize(("extra_vars", "message"), CASES)
-def test_bad_server_input_fails_clearly_and_touches_nothing(present, tmp_path, database_address, extra_vars, message):
+def test_bad_server_input_fails_clearly_and_touches_nothing(present, tmp_path, database_address, both, extra_vars,
+                                                            message):
     settings = dict({"temporal_components": ["cli", "server"], "temporal_server_db_host": database_address}, **extra_vars)
-    assert_refused_untouched(present, lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message,
-                             SERVICE, CONFIG)
+    assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, both)
+
+
+def test_site_stops_before_any_host_changes_when_one_host_has_bad_input(present, tmp_path, both):
+    """site.yml with bad input on the server host and a valid change for the database host's
+    UI: both hosts stay as they were (the checks of every host run before any host changes)."""
+    inventory = inventory_with_host_vars(tmp_path, {
+        DATABASE_HOSTS[0]: {"temporal_ui_default_namespace": "orders"},
+        SERVER_HOSTS[0]: {"temporal_server_num_history_shards": 0}})
+    assert_refused(lambda: play(scenario_playbook("converge.yml"), inventory=inventory),
+                   "temporal_server_num_history_shards must be a positive number of shards", both)

@@ -1,12 +1,10 @@
 """After temporal_state: absent: services and binaries are gone, the databases stay."""
 
-import os
-import subprocess
-
 import pytest
 
 import conftest
-from conftest import DATABASE_HOSTS, SERVER_DIR, SERVER_HOSTS, SERVICE, host_name, recap
+from conftest import DATABASE_HOSTS, SERVER_DIR, SERVER_HOSTS, SERVICE, host_name, play, recap, scenario_playbook
+from host_state import assert_same_state, snapshot
 
 testinfra_hosts = conftest.HOSTS
 
@@ -37,17 +35,21 @@ def test_databases_are_kept(absent):
     assert version.strip()
 
 
-def test_check_mode_on_hosts_without_the_server_predicts_without_failing(absent):
-    """After removal the server host is bare again: --check predicts the install and fails nothing."""
+def test_check_mode_on_hosts_without_the_server_predicts_without_failing(absent, server, database):
+    """After removal the server host is bare again: --check predicts the install, fails
+    nothing, warns of nothing, and changes nothing on either host (units, files, install trees,
+    accounts, the databases' schema versions)."""
     if host_name(absent) != conftest.HOSTS[0]:
         pytest.skip("one run covers every host")
-    run = subprocess.run(["ansible-playbook", "-i", conftest.INVENTORY,
-                          os.path.join(os.environ["MOLECULE_SCENARIO_DIRECTORY"], "converge.yml"), "--check"],
-                         capture_output=True, text=True, check=False, timeout=900)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    hosts = recap(run.stdout)
-    assert all(c["failed"] == 0 for c in hosts.values()), run.stdout[-3000:]
-    assert any(hosts[h]["changed"] > 0 for h in SERVER_HOSTS), run.stdout[-3000:]
+    before = {host_name(h): snapshot(h) for h in (server, database)}
+    rc, output = play(scenario_playbook("converge.yml"), ["--check"], timeout=900)
+    assert rc == 0, output[-3000:]
+    assert "[WARNING]" not in output, output[-3000:]
+    hosts = recap(output)
+    assert all(c["failed"] == 0 for c in hosts.values()), output[-3000:]
+    assert any(hosts[h]["changed"] > 0 for h in SERVER_HOSTS), output[-3000:]
+    for h in (server, database):
+        assert_same_state(before[host_name(h)], snapshot(h), host_name(h))
 
 
 def test_ui_service_config_and_binaries_are_gone(absent):

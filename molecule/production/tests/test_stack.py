@@ -106,9 +106,12 @@ def test_kill_9_brings_the_server_back_through_systemd(present):
     wait_serving(present)
 
 
-def test_units_are_hardened(present):
-    # The shared hardening (role temporal_systemd), under which the stack's checks here pass.
+def test_units_are_hardened(present, database):
+    # The shared hardening (role temporal_systemd), under which the stack's checks here pass:
+    # the server, and the worker site.yml deployed on the database host.
     assert_hardened(present, SERVICE + ".service")
+    assert_hardened(database, "temporal-worker@greeter.service", ProcSubset="all",
+                    RestrictAddressFamilies="AF_INET AF_INET6 AF_UNIX")
 
 
 def test_database_is_on_its_own_host(present, database):

@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, UNIT_FILE, assert_nothing_changed, assert_refused_untouched, cli, container_address,
+    CLI_LINK, HOSTS, INVENTORY, UNIT_FILE, assert_hardened, assert_nothing_changed, assert_refused, cli, container_address,
     database_schema, main_pid, phase_fixture,
     play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving, workflow_status)
 

@@ -1,8 +1,8 @@
 """Upgrading the dev server's CLI release keeps its data and restarts it on the new binary."""
 
 import conftest
-from conftest import (CLI_LINK, KEEPSAKE, PID_FILE, UNIT_FILE, assert_refused_untouched, cli, main_pid, run_playbook,
-                      workflow_status)
+from conftest import (CLI_LINK, KEEPSAKE, PID_FILE, UNIT_FILE, assert_hardened, assert_refused, cli, main_pid,
+                      run_playbook, workflow_status)
 
 testinfra_hosts = conftest.DEV_HOSTS
 
@@ -23,8 +23,8 @@ def test_previous_release_serves_and_holds_a_workflow(before, versions):
 
 def test_a_checksum_mismatch_on_the_new_release_leaves_the_running_one(before, versions, tmp_path):
     settings = {"temporal_cli_version": versions["to"], "temporal_cli_checksum": "sha256:" + "0" * 64}
-    assert_refused_untouched(before, lambda: run_playbook(tmp_path, ["temporalops.temporal.temporal"], settings, host=before),
-                             "did not match", "temporal-dev-server", UNIT_FILE)
+    assert_refused(lambda: run_playbook(tmp_path, ["temporalops.temporal.temporal"], settings, host=before),
+                   "did not match", [before])
     assert "temporal version %s " % versions["from"] in installed_version(before)
     assert before.check_output("ls /opt/temporal/cli").split() == [versions["from"]]
 
@@ -35,6 +35,7 @@ def test_upgrade_runs_the_new_binary_in_a_new_process(upgraded, versions):
     assert "/opt/temporal/cli/%s/temporal " % versions["to"] in unit
     assert upgraded.service("temporal-dev-server").is_running
     assert main_pid(upgraded) != upgraded.file(PID_FILE).content_string.strip()
+    assert_hardened(upgraded, "temporal-dev-server.service")
 
 
 def test_upgrade_keeps_the_data(upgraded):

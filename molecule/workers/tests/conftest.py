@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused_untouched, exposure, main_pid, phase_fixture, play,
+    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused, exposure, main_pid, phase_fixture, play,
     recap, recap_changed, run_playbook, scenario_playbook, shell_quote)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
@@ -29,6 +29,8 @@ QUEUES = {"billing": "acme-billing", "reports": "user-123-reports"}
 MARKERS = [SETTINGS["temporal_test_file_api_key"], SETTINGS["temporal_test_api_key"], SETTINGS["temporal_test_grpc_token"]]
 FRONTEND = SETTINGS["temporal_worker_defaults"]["address"]
 ROLE = "temporalops.temporal.temporal_worker"
+# What the worker role widens or narrows in the shared hardening block.
+WORKER_HARDENING = {"ProcSubset": "all", "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX"}
 
 present = phase_fixture("present", first="present",
                         reason="checks the running workers; this verify runs after temporal_worker_state: absent")
@@ -107,6 +109,18 @@ def result(host, workflow_id, timeout=90):
             return json.loads(out.stdout)["result"]
         time.sleep(1)
     raise AssertionError("workflow %s did not complete within %ss" % (workflow_id, timeout))
+
+
+def wait_for_approval(host, workflow_id, timeout=30):
+    """Wait until the workflow answers its status query with "waiting for approval"."""
+    deadline = time.time() + timeout
+    while True:
+        out = temporal(host, "workflow", "query", "--workflow-id", workflow_id, "--name", "status")
+        assert out.rc == 0, out.stderr
+        if "waiting for approval" in out.stdout:
+            return
+        assert time.time() < deadline, (workflow_id, out.stdout)
+        time.sleep(0.5)
 
 
 def running_activity(host, workflow_id):

@@ -1,17 +1,19 @@
 """Bad worker settings fail naming the worker and the setting, before any running worker is
-touched: both keep their PIDs and billing its drop-in."""
+touched: units, processes, drop-ins and files stay as they were (assert_refused)."""
 
 import pytest
 
 import conftest
-from conftest import apply, assert_refused_untouched, dropin, main_pid, unit, wait_polling, worker
+from conftest import apply, assert_refused, dropin, main_pid, unit, wait_polling, worker
+from host_state import LIVE_DATA
 
 testinfra_hosts = conftest.testinfra_hosts
 
 ZEROS = "sha256:" + "0" * 64
 
-# Refused after a step beside what runs (a download, a new venv): the host changed, no worker did.
-TOUCHES_THE_HOST = {"checksum mismatch", "requirements that do not install"}
+# Refused after a step beside what runs (a download, a new venv under the install root): only
+# that tree may change, nothing a worker runs from.
+TOUCHES_THE_INSTALL_ROOT = {"checksum mismatch", "requirements that do not install"}
 
 CASES = {
     "duplicate names": ([worker("billing"), worker("billing", task_queue="other")],
@@ -40,13 +42,9 @@ def test_refused_before_any_worker_is_touched(present, tmp_path, case):
     workers, message = CASES[case]
     pids = {name: wait_polling(present, name) for name in ("billing", "reports")}
     dropins = {name: present.file(dropin(name)).content_string for name in pids}
-    if case in TOUCHES_THE_HOST:
-        rc, output = apply(tmp_path, present, temporal_worker_instances=workers)
-        assert rc != 0 and message in output, output[-3000:]
-    else:
-        output = assert_refused_untouched(
-            present, lambda: apply(tmp_path, present, temporal_worker_instances=workers), message,
-            unit("billing"), dropin("billing"))
+    live = LIVE_DATA + (("/opt/temporal-workers/*",) if case in TOUCHES_THE_INSTALL_ROOT else ())
+    output = assert_refused(lambda: apply(tmp_path, present, temporal_worker_instances=workers), message, [present],
+                            live_data=live)
     assert "No worker was touched" in output
     for name, pid in pids.items():
         assert main_pid(present, unit(name)).strip() == pid

@@ -1,0 +1,106 @@
+"""What the roles manage on a test host, read in one pass, so that a check can prove a run
+changed nothing: the units and their processes, the configuration by content, the install
+trees by metadata, the accounts, and (on a database host) the schema versions.
+
+    before = snapshot(host)
+    ... a refused run, or --check ...
+    assert_same_state(before, snapshot(host))
+"""
+
+import json
+
+# Configuration the roles write: compared by content.
+CONFIG_ROOTS = ("/etc/temporal", "/etc/temporal-ui", "/etc/temporal-worker", "/etc/temporal-test",
+                "/etc/postgresql", "/etc/logrotate.d", "/etc/systemd/system")
+ACCOUNT_FILES = ("/etc/passwd", "/etc/group")
+# Install trees, links and state: compared by type, size, mode, owner, mtime and link target
+# (their binaries are large; a changed file gets a new mtime).
+TREE_ROOTS = ("/opt/temporal", "/opt/temporal-workers", "/usr/local/bin", "/var/lib/temporal",
+              "/var/lib/temporal-worker", "/var/lib/temporal-dev", "/var/lib/temporal-ui")
+# What the services themselves rewrite while they run.
+LIVE_DATA = ("*.db", "*.db-wal", "*.db-shm", "*.db-journal", "*/__pycache__/*")
+UNITS = ("temporal*", "postgresql*")
+
+_SCRIPT = r"""
+import glob, hashlib, json, os, subprocess, sys, fnmatch
+config_roots, account_files, tree_roots, live, unit_patterns = json.loads(sys.argv[1])
+state = {"config": {}, "tree": {}, "units": {}, "schemas": {}}
+
+def walk(root):
+    if os.path.islink(root) or os.path.isfile(root):
+        yield root
+        return
+    for top, dirs, files in os.walk(root):
+        dirs.sort()
+        yield top
+        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(top, d))]):
+            yield os.path.join(top, name)
+
+def wanted(path):
+    return not any(fnmatch.fnmatch(path, pattern) for pattern in live)
+
+for root in config_roots + account_files:
+    for path in walk(root):
+        if os.path.isfile(path) and not os.path.islink(path):
+            with open(path, "rb") as handle:
+                state["config"][path] = hashlib.sha256(handle.read()).hexdigest()
+        else:
+            state["config"][path] = "link:" + os.readlink(path) if os.path.islink(path) else "dir"
+        st = os.lstat(path)
+        state["config"][path] += " %o %d:%d" % (st.st_mode, st.st_uid, st.st_gid)
+for root in tree_roots:
+    for path in walk(root):
+        if not wanted(path):
+            continue
+        st = os.lstat(path)
+        state["tree"][path] = "%o %d:%d %d %d %s" % (
+            st.st_mode, st.st_uid, st.st_gid, 0 if os.path.isdir(path) else st.st_size,
+            0 if os.path.isdir(path) else st.st_mtime_ns, os.readlink(path) if os.path.islink(path) else "")
+listed = subprocess.run(["systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager"] + unit_patterns,
+                        capture_output=True, text=True).stdout
+files = subprocess.run(["systemctl", "list-unit-files", "--no-legend", "--no-pager"] + unit_patterns,
+                       capture_output=True, text=True).stdout
+names = sorted({line.split()[0] for line in (listed + files).splitlines() if line.strip()})
+for name in names:
+    if "@." in name:
+        state["units"][name] = "template"
+        continue
+    shown = subprocess.run(["systemctl", "show", "-p", "ActiveState", "-p", "MainPID", "-p", "UnitFileState",
+                            "-p", "ExecMainStartTimestampMonotonic", name], capture_output=True, text=True).stdout
+    state["units"][name] = " ".join(sorted(shown.split()))
+if os.path.exists("/usr/bin/psql") and subprocess.run(["systemctl", "is-active", "-q", "postgresql"]).returncode == 0:
+    for database in ("temporal", "temporal_visibility"):
+        read = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-d", database, "-tAc",
+                               "SELECT curr_version FROM schema_version"], capture_output=True, text=True)
+        state["schemas"][database] = read.stdout.strip() if read.returncode == 0 else "none"
+print(json.dumps(state))
+"""
+
+
+def snapshot(host, live_data=LIVE_DATA):
+    """The state of what the roles manage on HOST (a testinfra host), as a dict of dicts."""
+    arguments = json.dumps([list(CONFIG_ROOTS), list(ACCOUNT_FILES), list(TREE_ROOTS), list(live_data), list(UNITS)])
+    out = host.run("python3 -c %s %s" % (_quote(_SCRIPT), _quote(arguments)))
+    assert out.rc == 0, out.stderr[-2000:]
+    return json.loads(out.stdout)
+
+
+def differences(before, after):
+    """What changed between two snapshots, one readable line per path, unit or database."""
+    lines = []
+    for part in ("config", "tree", "units", "schemas"):
+        old, new = before[part], after[part]
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                lines.append("%s %s: %s -> %s" % (part, key, old.get(key, "(none)"), new.get(key, "(none)")))
+    return lines
+
+
+def assert_same_state(before, after, label=""):
+    """Nothing the roles manage changed between the snapshots BEFORE and AFTER."""
+    changed = differences(before, after)
+    assert not changed, "%schanged on the host:\n  %s" % (label + ": " if label else "", "\n  ".join(changed[:40]))
+
+
+def _quote(arg):
+    return "'" + arg.replace("'", "'\\''") + "'"

@@ -1,0 +1,83 @@
+"""The molecule checks' own helpers (molecule/shared), held to what they claim: the secret
+hunt finds a secret as real encoders and the collection's own templates write it, and the
+play-output reader finds a failure's message but never a loop label."""
+
+import base64
+import json
+import os
+import shlex
+import sys
+import urllib.parse
+
+import pytest
+import yaml
+
+from ansible_render import render_role_template
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "molecule", "shared"))
+
+# pylint: disable=wrong-import-position
+import play_output  # noqa: E402
+import secret_hunt  # noqa: E402
+
+# The production scenario's marker and the one its rotation check uses.
+SECRETS = ["Mk'9\"q$PATH%41:x@y-TEMPORALOPS-SECRET", "Rz$HOME\"7`w%%q'\\n:p@-TEMPORALOPS-ROTATED"]
+
+WRITERS = {
+    "json": lambda s: json.dumps({"password": s}),
+    "yaml (double quotes)": lambda s: yaml.safe_dump({"password": s}, default_style='"'),
+    "yaml (single quotes)": lambda s: yaml.safe_dump({"password": s}, default_style="'"),
+    "shell": lambda s: "psql --password=" + shlex.quote(s),
+    "url": lambda s: "postgres://temporal:%s@db:5432/temporal" % urllib.parse.quote(s, safe=""),
+    "base64, offset 0": lambda s: base64.b64encode(s.encode()).decode(),
+    "base64, offset 1": lambda s: base64.b64encode(b"x" + s.encode() + b"y").decode(),
+    "base64, offset 2": lambda s: base64.b64encode(b"user:" + s.encode()).decode(),
+    "the server's environment file": lambda s: render_role_template(
+        "temporal_server", "env.j2", temporal_server_db_password=s, temporal_server_visibility_db_password=""),
+    "a unit's ExecStart argument": lambda s: render_role_template(
+        "temporal_worker", "dropin.conf.j2", temporal_systemd_dropin={
+            "exec_start": ["/bin/t", "--password", s], "user": "u", "group": "g"}),
+    "a unit's Environment= line": lambda s: render_role_template(
+        "temporal_worker", "dropin.conf.j2", temporal_systemd_dropin={
+            "exec_start": ["/bin/t"], "user": "u", "group": "g", "environment": {"NOTE": s}}),
+}
+
+
+@pytest.mark.parametrize("secret", SECRETS, ids=["marker", "rotated"])
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_the_hunt_finds_the_secret_as_it_is_written(writer, secret):
+    written = WRITERS[writer](secret)
+    assert secret_hunt.found_in(written, secret), written
+
+
+def test_the_hunt_finds_nothing_where_the_secret_is_not():
+    text = json.dumps({"password": "another one", "note": "TEMPORALOPS"}) + base64.b64encode(b"x" * 64).decode()
+    assert not any(secret_hunt.found_in(text, s) for s in SECRETS)
+
+
+LOOP_OUTPUT = """
+TASK [temporalops.temporal.temporal_server : Check the server settings] ****
+ok: [db] => (item=temporal_server_num_history_shards)
+failed: [srv] (item=temporal_server_num_history_shards) => {"ansible_loop_var": "item", "assertion": "x", "changed": false, "evaluated_to": false, "item": {"setting": "temporal_server_num_history_shards"}, "msg": "temporal_server_num_history_shards must be a positive number of shards (got 0)"}
+fatal: [db]: FAILED! => {"changed": false, "msg": "Could not read \\"http://127.0.0.1:9/checksums.txt\\""}
+
+PLAY RECAP *****
+db                         : ok=3    changed=0    unreachable=0    failed=1    skipped=0    rescued=0    ignored=0
+srv                        : ok=7    changed=2    unreachable=0    failed=1    skipped=1    rescued=0    ignored=0
+"""
+
+
+def test_failure_messages_hold_the_message_not_the_label():
+    messages = play_output.failure_messages(LOOP_OUTPUT)
+    assert any("must be a positive number of shards" in m for m in messages)
+    # JSON-decoded: the quotes a message holds read as written.
+    assert 'Could not read "http://127.0.0.1:9/checksums.txt"' in messages
+    # The label of the passing item above the failure is in no message.
+    assert not any(m == "temporal_server_num_history_shards" for m in messages)
+
+
+def test_recap_reads_each_host():
+    assert play_output.recap(LOOP_OUTPUT) == {
+        "db": {"ok": 3, "changed": 0, "unreachable": 0, "failed": 1, "skipped": 0, "rescued": 0, "ignored": 0},
+        "srv": {"ok": 7, "changed": 2, "unreachable": 0, "failed": 1, "skipped": 1, "rescued": 0, "ignored": 0}}
+    assert play_output.recap_changed(LOOP_OUTPUT) == 2
