@@ -225,7 +225,7 @@ def exposure(host, unit):
 EXPOSURE_LIMIT = 2.0
 # The shared hardening block, read from the template every unit comes from: a directive added
 # there is asserted on every unit without a second list here.
-QUOTE_TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "roles", "temporal_systemd", "templates",
+QUOTE_TEMPLATE = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "roles", "temporal_systemd", "templates",
                               "quote.j2")
 
 

@@ -58,9 +58,11 @@ def test_bad_server_input_fails_clearly_and_touches_nothing(present, tmp_path, d
     assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, both)
 
 
-def test_site_stops_before_any_host_changes_when_one_host_has_bad_input(present, tmp_path, both):
+def test_site_stops_before_any_host_changes_when_one_host_has_bad_input(present, tmp_path, both, database):
     """site.yml with bad input on the server host and a valid change for the database host's
     UI: both hosts stay as they were (the checks of every host run before any host changes)."""
+    # The change is one: the database host's UI does not have that setting now.
+    assert "defaultNamespace: orders" not in database.file("/etc/temporal-ui/base.yaml").content_string
     inventory = inventory_with_host_vars(tmp_path, {
         DATABASE_HOSTS[0]: {"temporal_ui_default_namespace": "orders"},
         SERVER_HOSTS[0]: {"temporal_server_num_history_shards": 0}})
