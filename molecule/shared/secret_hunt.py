@@ -90,7 +90,7 @@ def plant(host, secret, directory):
 # Reads every process's command line in a tight loop until stopped, then writes the distinct
 # ones (with how many passes it made) to a root-only file. It holds no secret itself.
 _SAMPLER = r"""
-import json, os, signal, sys
+import json, os, signal, sys, time
 seen, passes = set(), 0
 def stop(*_):
     fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -107,6 +107,8 @@ while True:
             except OSError:
                 pass
     passes += 1
+    # A pause that leaves the CPU to the run being watched; a process of 50 ms is still seen.
+    time.sleep(0.005)
 """
 SAMPLER_UNIT = "ps-sampler-of-the-secret-checks"
 SAMPLES = "/root/temporalops-test-ps-samples.json"

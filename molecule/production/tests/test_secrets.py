@@ -60,22 +60,23 @@ def test_files_that_hold_it_are_closed_to_others(present, both):
 
 
 def test_rotating_it_at_vvv_shows_it_nowhere(present, both, tmp_path):
-    """Two runs at -vvv rotate the password and back (PostgreSQL's role, the server's secret,
-    a restart). Every process's command line is sampled on both hosts meanwhile, the schema
-    tool's reads included. Neither password shows in a command line or in Ansible's output."""
+    """A run at -vvv rotates the password (PostgreSQL's role, the server's secret, a restart),
+    another puts it back. Every process's command line is sampled on both hosts meanwhile, the
+    schema tool's reads included. Neither password shows in a command line or in the output."""
     rotated = tmp_path / "rotated.json"
     rotated.write_text(json.dumps({"temporal_test_db_password": ROTATED}))
     control = "temporalops-ps-control-%s" % uuid.uuid4().hex[:8]
     outputs = []
     with secret_hunt.CommandLineSampler(both, control) as sampler:
-        for extra in (["-e", "@%s" % rotated], []):
-            rc, output = play(scenario_playbook("converge.yml"), ["-vvv"] + extra)
+        for args in (["-vvv", "-e", "@%s" % rotated], []):
+            rc, output = play(scenario_playbook("converge.yml"), args)
             assert rc == 0, output[-3000:]
             assert all(c["failed"] == 0 for c in recap(output).values()), output[-3000:]
             outputs.append(output)
     for name, lines in sampler.command_lines.items():
         # The control proves a process of 50 ms was seen; the schema tool's argv was read too.
         assert any(control in line for line in lines), (name, sampler.passes[name])
+        print("%s: %d passes over every process's command line" % (name, sampler.passes[name]))
         assert not leaks("\n".join(lines), SECRET, ROTATED), name
     assert any("temporal-sql-tool" in line for line in sampler.command_lines[conftest.SERVER_HOSTS[0]])
     for output in outputs:
