@@ -2,6 +2,7 @@
 
 import conftest
 from conftest import QUEUES, apply, unit
+from host_state import assert_same_state, snapshot
 
 testinfra_hosts = conftest.testinfra_hosts
 
@@ -18,12 +19,15 @@ def test_workers_are_gone(absent):
 
 def test_check_mode_on_a_host_without_workers_predicts_without_failing(absent, tmp_path):
     """Also without the venv module (the image has it): apt cannot run in check mode without
-    python3-apt, which the host lacks (the role asks dpkg-query instead)."""
+    python3-apt, which the host lacks (the role asks dpkg-query instead). Nothing changes on the
+    host: units, files, install trees, accounts, and the package stays uninstalled."""
     assert absent.run("apt-get remove --yes --quiet python3-venv").rc == 0
     assert not absent.package("python3-venv").is_installed and not absent.package("python3-apt").is_installed
+    before = snapshot(absent)
     rc, output = apply(tmp_path, absent, check=True)
     assert rc == 0, output[-3000:]
     assert "[WARNING]" not in output, output[-3000:]
     assert "Would install python3-venv" in output
     assert conftest.recap_changed(output) > 0
-    assert not absent.file("/etc/systemd/system/temporal-worker@.service").exists
+    assert_same_state(before, snapshot(absent))
+    assert not absent.package("python3-venv").is_installed
