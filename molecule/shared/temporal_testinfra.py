@@ -131,7 +131,7 @@ def downloads():
         requests = [line for line in handle if '"GET ' in line or '"HEAD ' in line]
     stored = os.environ.get("TEMPORALOPS_DOWNLOADS") or os.path.join(cache, "downloads")
     files = {}
-    for top, _, names in os.walk(stored):
+    for top, _dirs, names in os.walk(stored):
         for name in names:
             st = os.stat(os.path.join(top, name))
             files[os.path.join(top, name)] = (st.st_size, st.st_mtime_ns)

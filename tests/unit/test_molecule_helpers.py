@@ -58,13 +58,15 @@ def test_the_hunt_finds_nothing_where_the_secret_is_not():
 LOOP_OUTPUT = """
 TASK [temporalops.temporal.temporal_server : Check the server settings] ****
 ok: [db] => (item=temporal_server_num_history_shards)
-failed: [srv] (item=temporal_server_num_history_shards) => {"ansible_loop_var": "item", "assertion": "x", "changed": false, "evaluated_to": false, "item": {"setting": "temporal_server_num_history_shards"}, "msg": "temporal_server_num_history_shards must be a positive number of shards (got 0)"}
+failed: [srv] (item=temporal_server_num_history_shards) => %s
 fatal: [db]: FAILED! => {"changed": false, "msg": "Could not read \\"http://127.0.0.1:9/checksums.txt\\""}
 
 PLAY RECAP *****
 db                         : ok=3    changed=0    unreachable=0    failed=1    skipped=0    rescued=0    ignored=0
 srv                        : ok=7    changed=2    unreachable=0    failed=1    skipped=1    rescued=0    ignored=0
-"""
+""" % json.dumps({"ansible_loop_var": "item", "changed": False, "evaluated_to": False,
+                  "item": {"setting": "temporal_server_num_history_shards"},
+                  "msg": "temporal_server_num_history_shards must be a positive number of shards (got 0)"})
 
 
 def test_failure_messages_hold_the_message_not_the_label():

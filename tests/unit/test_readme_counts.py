@@ -52,7 +52,7 @@ def test_every_phase_tag_the_readme_names_tags_tasks_of_the_roles():
     tags = set(re.findall(r"`(temporal_(?:validate|install|configure|service))`", readme()))
     assert len(tags) == module_constant("molecule/shared/temporal_testinfra.py", "PHASE_TAGS")
     used = set()
-    for top, _, names in os.walk(os.path.join(REPO, "roles")):
+    for top, _dirs, names in os.walk(os.path.join(REPO, "roles")):
         for name in names:
             if name.endswith(".yml"):
                 with open(os.path.join(top, name), encoding="utf-8") as handle:

@@ -160,7 +160,7 @@ def start_ui(binary, config_dir, write_config):
     """Run ui-server as the unit does, on a free port WRITE_CONFIG(port) puts in its config;
     return (process, port) once /healthz answers. A port another process took between picking
     and binding means another try on a new port."""
-    for _ in range(3):
+    for _attempt in range(3):
         port = free_port()
         write_config(port)
         process = subprocess.Popen([binary, "--root", "/", "--config", str(config_dir), "--env", "auth", "start"],
@@ -187,7 +187,7 @@ def start_ui(binary, config_dir, write_config):
 def test_ui_server_starts_on_the_rendered_config(ui_binary, tmp_path):
     """ui-server reads base.yaml as the role writes it, under the role's argv, and serves
     /healthz under the public path (it dials the frontend lazily, so none is needed here)."""
-    process, _ = start_ui(ui_binary, tmp_path, lambda port: (tmp_path / "base.yaml").write_text(render_role_template(
+    process, _port = start_ui(ui_binary, tmp_path, lambda port: (tmp_path / "base.yaml").write_text(render_role_template(
         "temporal_ui", "base.yaml.j2", temporal_ui_port=port, temporal_ui_public_path="/temporal")))
     process.terminate()
     process.wait(timeout=10)
