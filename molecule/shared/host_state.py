@@ -13,18 +13,24 @@ import json
 CONFIG_ROOTS = ("/etc/temporal", "/etc/temporal-ui", "/etc/temporal-worker", "/etc/temporal-test",
                 "/etc/postgresql", "/etc/logrotate.d", "/etc/systemd/system")
 ACCOUNT_FILES = ("/etc/passwd", "/etc/group")
-# Install trees, links and state: compared by type, size, mode, owner, mtime and link target
-# (their binaries are large; a changed file gets a new mtime).
+# Install trees, links and state: compared by type, size, mode, owner, mtime, ctime and link
+# target (their binaries are large; unpacking keeps an archive's mtimes, but not the ctime).
 TREE_ROOTS = ("/opt/temporal", "/opt/temporal-workers", "/usr/local/bin", "/var/lib/temporal",
               "/var/lib/temporal-worker", "/var/lib/temporal-dev", "/var/lib/temporal-ui")
 # What the services themselves rewrite while they run.
-LIVE_DATA = ("*.db", "*.db-wal", "*.db-shm", "*.db-journal", "*/__pycache__/*")
+LIVE_DATA = ("*.db", "*.db-wal", "*.db-shm", "*.db-journal", "*/__pycache__", "*/__pycache__/*")
 UNITS = ("temporal*", "postgresql*")
 
 _SCRIPT = r"""
 import glob, hashlib, json, os, subprocess, sys, fnmatch
 config_roots, account_files, tree_roots, live, unit_patterns = json.loads(sys.argv[1])
-state = {"config": {}, "tree": {}, "units": {}, "schemas": {}}
+state = {"config": {}, "tree": {}, "units": {}, "schemas": {}, "packages": {}}
+
+def run(argv):
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit("%s failed (%d): %s" % (" ".join(argv), done.returncode, done.stderr[-500:]))
+    return done.stdout
 
 def walk(root):
     if os.path.islink(root) or os.path.isfile(root):
@@ -41,38 +47,50 @@ def wanted(path):
 
 for root in config_roots + account_files:
     for path in walk(root):
-        if os.path.isfile(path) and not os.path.islink(path):
-            with open(path, "rb") as handle:
-                state["config"][path] = hashlib.sha256(handle.read()).hexdigest()
-        else:
-            state["config"][path] = "link:" + os.readlink(path) if os.path.islink(path) else "dir"
-        st = os.lstat(path)
-        state["config"][path] += " %o %d:%d" % (st.st_mode, st.st_uid, st.st_gid)
+        try:
+            st = os.lstat(path)
+            if os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as handle:
+                    kind = hashlib.sha256(handle.read()).hexdigest()
+            else:
+                kind = "link:" + os.readlink(path) if os.path.islink(path) else "dir"
+        except FileNotFoundError:  # gone while walking
+            continue
+        state["config"][path] = "%s %o %d:%d" % (kind, st.st_mode, st.st_uid, st.st_gid)
 for root in tree_roots:
     for path in walk(root):
         if not wanted(path):
             continue
-        st = os.lstat(path)
-        state["tree"][path] = "%o %d:%d %d %d %s" % (
-            st.st_mode, st.st_uid, st.st_gid, 0 if os.path.isdir(path) else st.st_size,
-            0 if os.path.isdir(path) else st.st_mtime_ns, os.readlink(path) if os.path.islink(path) else "")
-listed = subprocess.run(["systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager"] + unit_patterns,
-                        capture_output=True, text=True).stdout
-files = subprocess.run(["systemctl", "list-unit-files", "--no-legend", "--no-pager"] + unit_patterns,
-                       capture_output=True, text=True).stdout
+        try:
+            st = os.lstat(path)
+            target = os.readlink(path) if os.path.islink(path) else ""
+        except FileNotFoundError:
+            continue
+        # A directory's times change with its entries, which are listed themselves.
+        times = "" if os.path.isdir(path) else "%d %d %d" % (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        state["tree"][path] = "%o %d:%d %s %s" % (st.st_mode, st.st_uid, st.st_gid, times, target)
+listed = run(["systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager"] + unit_patterns)
+files = run(["systemctl", "list-unit-files", "--no-legend", "--no-pager"] + unit_patterns)
 names = sorted({line.split()[0] for line in (listed + files).splitlines() if line.strip()})
 for name in names:
     if "@." in name:
         state["units"][name] = "template"
         continue
-    shown = subprocess.run(["systemctl", "show", "-p", "ActiveState", "-p", "MainPID", "-p", "UnitFileState",
-                            "-p", "ExecMainStartTimestampMonotonic", name], capture_output=True, text=True).stdout
+    shown = run(["systemctl", "show", "-p", "ActiveState", "-p", "MainPID", "-p", "UnitFileState", "-p", "NRestarts",
+                 "-p", "ExecMainStartTimestampMonotonic", name])
     state["units"][name] = " ".join(sorted(shown.split()))
+# Packages by name, version and state (the roles install Debian's), as one digest.
+state["packages"]["dpkg"] = hashlib.sha256(run(["dpkg-query", "-W", "-f", "${Package} ${Version} ${Status}\\n"]).encode()).hexdigest()
 if os.path.exists("/usr/bin/psql") and subprocess.run(["systemctl", "is-active", "-q", "postgresql"]).returncode == 0:
+    def psql(database, query):
+        return run(["runuser", "-u", "postgres", "--", "psql", "-d", database, "-tAc", query]).strip()
+    databases = psql("postgres", "SELECT datname FROM pg_database").split()
     for database in ("temporal", "temporal_visibility"):
-        read = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-d", database, "-tAc",
-                               "SELECT curr_version FROM schema_version"], capture_output=True, text=True)
-        state["schemas"][database] = read.stdout.strip() if read.returncode == 0 else "none"
+        if database in databases:
+            state["schemas"][database] = psql(database, "SELECT curr_version FROM schema_version")
+    # Roles (with their password verifiers) and databases with their owners, as digests.
+    state["schemas"]["roles"] = hashlib.sha256(psql("postgres", "SELECT rolname, rolpassword, rolcanlogin FROM pg_authid ORDER BY 1").encode()).hexdigest()
+    state["schemas"]["databases"] = hashlib.sha256(psql("postgres", "SELECT datname, datdba FROM pg_database ORDER BY 1").encode()).hexdigest()
 print(json.dumps(state))
 """
 
@@ -88,7 +106,7 @@ def snapshot(host, live_data=LIVE_DATA):
 def differences(before, after):
     """What changed between two snapshots, one readable line per path, unit or database."""
     lines = []
-    for part in ("config", "tree", "units", "schemas"):
+    for part in ("config", "tree", "units", "schemas", "packages"):
         old, new = before[part], after[part]
         for key in sorted(set(old) | set(new)):
             if old.get(key) != new.get(key):

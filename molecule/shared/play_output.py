@@ -23,17 +23,23 @@ def recap_changed(output):
 
 
 def failure_messages(output):
-    """The text of every failed result in a play's OUTPUT: what follows `=>` on its `fatal:` or
-    `failed:` line (never the loop label before it), JSON-decoded where it is JSON."""
-    plain = ANSI.sub("", output)
+    """The `msg` of every failed result in a play's OUTPUT that failed the play: what follows
+    `=>` on its `fatal:` or `failed:` line (never the loop label before it), JSON-decoded, its
+    items' messages included; a failure Ansible then ignored (`...ignoring`) is not one."""
+    lines = ANSI.sub("", output).splitlines()
     found = []
-    for match in re.finditer(r"^(?:fatal|failed): \[[^\]]*\].*? => (.*)$", plain, re.MULTILINE):
-        text = match.group(1)
-        try:
-            result = json.loads(text)
-        except ValueError:
-            found.append(text)
+    for index, line in enumerate(lines):
+        match = re.match(r"^(?:fatal|failed): \[[^\]]*\].*? => (.*)$", line)
+        if not match:
             continue
-        found.append(json.dumps(result, ensure_ascii=False))
-        found.extend(str(r.get("msg", "")) for r in [result] + list(result.get("results") or []) if isinstance(r, dict))
+        following = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
+        if following == "...ignoring":
+            continue
+        try:
+            result = json.loads(match.group(1))
+        except ValueError:
+            found.append(match.group(1))
+            continue
+        found.extend(str(r["msg"]) for r in [result] + list(result.get("results") or [])
+                     if isinstance(r, dict) and "msg" in r)
     return found

@@ -45,6 +45,11 @@ def forms(secret):
     }
     for index, core in enumerate(_base64_cores(secret)):
         found["base64-%d" % index] = core
+    # The plain end of the secret, which survives a shell expanding its $NAME or any escaping
+    # of its special characters (when long enough to mean the secret).
+    tail = re.search(r"[A-Za-z0-9-]{12,}$", secret)
+    if tail:
+        found["plain-tail"] = tail.group(0)
     return found
 
 
@@ -70,8 +75,25 @@ def shell_quote(arg):
 def files_holding(host, secret, roots):
     """Paths under ROOTS on HOST (a testinfra host) whose content holds any form of SECRET."""
     found = host.run("grep -rlsF --null %s -- %s" % (grep_args(secret), " ".join(roots)))
-    assert found.rc in (0, 1), found.stderr[-2000:]
+    # 2: a file vanished or could not be read while grep walked (/run, /tmp); the plants prove
+    # the hunt works.
+    assert found.rc in (0, 1, 2), found.stderr[-2000:]
     return [path for path in found.stdout.split("\0") if path]
+
+
+def journal(host):
+    """HOST's whole journal with every field of every entry (the command line and executable
+    of the process that logged, not only the message)."""
+    out = host.run("journalctl --no-pager -o export")
+    assert out.rc == 0 and out.stdout, out.stderr[-2000:]
+    return out.stdout
+
+
+def plant_in_journal(host, secret):
+    """Log each form of SECRET to HOST's journal (a control marker's: what is logged stays)."""
+    for form in forms(secret).values():
+        encoded = base64.b64encode(form.encode()).decode()
+        host.run_expect([0], "echo %s | base64 -d | systemd-cat -t temporalops-test-control" % encoded)
 
 
 def plant(host, secret, directory):
@@ -129,12 +151,21 @@ class CommandLineSampler:
             host.run("systemctl stop %s; systemctl reset-failed %s; rm -f %s" % (SAMPLER_UNIT, SAMPLER_UNIT, SAMPLES))
             host.run_expect([0], "systemd-run --quiet --unit=%s python3 -c %s %s" % (
                 SAMPLER_UNIT, shell_quote(_SAMPLER), SAMPLES))
-            # The positive control: a process of 50 ms whose command line names the control.
-            host.run_expect([0], "sleep 0.5; sh -c 'sleep 0.05' %s" % shell_quote(self.control))
+            self._control(host, "start")
         return self
+
+    def _control(self, host, when):
+        """The positive control: a process of 50 ms whose command line names the control."""
+        host.run_expect([0], "sleep 0.5; sh -c 'sleep 0.05' %s" % shell_quote("%s-%s" % (self.control, when)))
+
+    def seen_both_controls(self, name):
+        """Whether the sampler of host NAME saw the control at the start and at the end."""
+        lines = self.command_lines[name]
+        return all(any("%s-%s" % (self.control, when) in line for line in lines) for when in ("start", "end"))
 
     def __exit__(self, *exc):
         for host in self.hosts:
+            self._control(host, "end")
             host.run_expect([0], "systemctl stop %s" % SAMPLER_UNIT)
             read = host.run("cat %s && rm -f %s" % (SAMPLES, SAMPLES))
             assert read.rc == 0, read.stderr

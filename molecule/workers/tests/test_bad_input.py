@@ -11,9 +11,9 @@ testinfra_hosts = conftest.testinfra_hosts
 
 ZEROS = "sha256:" + "0" * 64
 
-# Refused after a step beside what runs (a download, a new venv under the install root): only
-# that tree may change, nothing a worker runs from.
-TOUCHES_THE_INSTALL_ROOT = {"checksum mismatch", "requirements that do not install"}
+# Refused after a step beside what runs: the venv tried for the new requirements (created, then
+# removed when its install fails). Only that venv may come and go, nothing a worker runs from.
+BESIDE = {"requirements that do not install": "/opt/temporal-workers/billing/venvs/*"}
 
 CASES = {
     "duplicate names": ([worker("billing"), worker("billing", task_queue="other")],
@@ -23,7 +23,8 @@ CASES = {
     "nothing to run": ([worker("billing"), worker("reports"), {"name": "idle"}],
                        "temporal_worker_instances[idle]: nothing to run"),
     "checksum mismatch": ([worker("billing"), worker("reports", archive=dict(worker("reports")["archive"], checksum=ZEROS))],
-                          "temporal_worker_instances[reports].archive"),
+                          "temporal_worker_instances[reports].archive (%s, checksum %s) did not install" % (
+                              worker("reports")["archive"]["url"], ZEROS)),
     "requirements that do not install": (
         [worker("billing", python=dict(worker("billing")["python"], requirements=["temporalops-no-such-package==0.0.1"])),
          worker("reports")],
@@ -42,10 +43,9 @@ def test_refused_before_any_worker_is_touched(present, tmp_path, case):
     workers, message = CASES[case]
     pids = {name: wait_polling(present, name) for name in ("billing", "reports")}
     dropins = {name: present.file(dropin(name)).content_string for name in pids}
-    beside = case in TOUCHES_THE_INSTALL_ROOT
+    beside = BESIDE.get(case)
     output = assert_refused(lambda: apply(tmp_path, present, temporal_worker_instances=workers), message, [present],
-                            live_data=LIVE_DATA + (("/opt/temporal-workers/*",) if beside else ()),
-                            changes_reported=beside)
+                            live_data=LIVE_DATA + ((beside,) if beside else ()), changes_reported=bool(beside))
     assert "No worker was touched" in output
     for name, pid in pids.items():
         assert main_pid(present, unit(name)).strip() == pid
