@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused, exposure, main_pid, phase_fixture, play,
+    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused, exposure, host_name, main_pid, phase_fixture, play,
     recap, recap_changed, run_playbook, scenario_playbook, shell_quote)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)

@@ -3,6 +3,7 @@ queues, against the dev server: what they run, how systemd keeps them, what a re
 
 import os
 import time
+import uuid
 
 import conftest
 import host_state
@@ -136,19 +137,25 @@ TUNED_REPORTS = worker("reports", api_key=ROTATED, tuning={"max_concurrent_activ
 
 
 def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, tmp_path):
-    """At -vvv: only reports restarts, and the secrets (markers) reach no output, ps line, journal
-    line, or file other than root-owned 0600/0640 ones. Reports' API key is rotated in the same
+    """At -vvv: only reports restarts, and the secrets (markers) reach no output, command line
+    (every process's, sampled during the run), journal field, or file other than root-owned
+    0600/0640 ones. Reports' API key is rotated in the same
     run, so the secrets file is written at -vvv too. Reports stays tuned: the next check drops
     it and brings it back with the scenario's settings (one run fewer than putting them back here)."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
     markers = MARKERS + [ROTATED]
-    rc, output = apply(tmp_path, present, args=["-vvv"], temporal_worker_instances=[worker("billing"), TUNED_REPORTS])
+    control = "temporalops-ps-control-%s" % uuid.uuid4().hex[:8]
+    with secret_hunt.CommandLineSampler([present], control) as sampler:
+        rc, output = apply(tmp_path, present, args=["-vvv"],
+                           temporal_worker_instances=[worker("billing"), TUNED_REPORTS])
     assert rc == 0, output[-3000:]
+    name = conftest.host_name(present)
+    assert sampler.seen_both_controls(name) and sampler.passes[name] > 1000, sampler.passes[name]
     assert "TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES=30" in present.file(dropin("reports")).content_string
     assert wait_polling(present, "reports") != pids["reports"]
     assert main_pid(present, unit("billing")).strip() == pids["billing"]
-    ps = present.check_output("ps -eo args")
-    journal = present.check_output("journalctl --no-pager -o cat")
+    ps = "\n".join(sampler.command_lines[name])
+    journal = secret_hunt.journal(present)
     assert "TEMPORAL_API_KEY=%s" % ROTATED in environment(present, "reports")
     # Every form a marker can take once written or logged (escaped, quoted, base64...).
     for marker in markers:
