@@ -272,3 +272,23 @@ def assert_hardened(host, unit, **overrides):
     print("systemd-analyze security %s: %.1f" % (unit, score))
     assert score <= EXPOSURE_LIMIT, (unit, score)
     return score
+
+
+# What each role widens or narrows in the shared block, by unit name prefix.
+ROLE_HARDENING = {
+    "temporal-worker@": {"ProcSubset": "all", "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX"},
+    "temporal-ui": {"RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6"},
+}
+
+
+def assert_every_unit_hardened(host):
+    """Every running temporal* service on HOST passes assert_hardened, with its role's
+    deviations (ROLE_HARDENING). Returns {unit: score}; there must be at least one."""
+    listed = host.check_output("systemctl list-units --type=service --state=running --plain --no-legend 'temporal*'")
+    units = [line.split()[0] for line in listed.splitlines() if line.strip()]
+    assert units, "no temporal unit runs on %s" % host_name(host)
+    scores = {}
+    for unit in units:
+        overrides = next((o for prefix, o in ROLE_HARDENING.items() if unit.startswith(prefix)), {})
+        scores[unit] = assert_hardened(host, unit, **overrides)
+    return scores

@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
     ARTIFACTS, HOSTS, INVENTORY, PHASE_TAGS, assert_nothing_changed, assert_refused, browser, cli,
-    assert_hardened, show, container_address, database_schema, shell_quote, host_name, main_pid, phase_fixture,
+    assert_every_unit_hardened, assert_hardened, show, container_address, database_schema, shell_quote, host_name, main_pid, phase_fixture,
     downloads, inventory_with_host_vars, play, recap, recap_changed, run_playbook, scenario_playbook,
     wait_serving, workflow_status)
 

@@ -9,7 +9,7 @@ import time
 import urllib.request
 
 import conftest
-from conftest import (DATABASE_HOSTS, SERVER_DIR, SERVICE, assert_hardened, cli, database_schema, server_pid, wait_serving,
+from conftest import (DATABASE_HOSTS, SERVER_DIR, SERVICE, assert_every_unit_hardened, cli, database_schema, server_pid, wait_serving,
                       workflow_status)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -106,12 +106,11 @@ def test_kill_9_brings_the_server_back_through_systemd(present):
     wait_serving(present)
 
 
-def test_units_are_hardened(present, database):
+def test_every_unit_is_hardened(present, database):
     # The shared hardening (role temporal_systemd), under which the stack's checks here pass:
-    # the server, and the worker site.yml deployed on the database host.
-    assert_hardened(present, SERVICE + ".service")
-    assert_hardened(database, "temporal-worker@greeter.service", ProcSubset="all",
-                    RestrictAddressFamilies="AF_INET AF_INET6 AF_UNIX")
+    # every temporal unit of both hosts (server, UIs, the worker site.yml deployed).
+    scores = dict(assert_every_unit_hardened(present), **assert_every_unit_hardened(database))
+    assert {SERVICE + ".service", "temporal-ui.service", "temporal-worker@greeter.service"} <= set(scores), scores
 
 
 def test_database_is_on_its_own_host(present, database):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import conftest
-from conftest import (ARTIFACTS, SERVER_HOSTS, assert_hardened, assert_refused, browser, container_address,
+from conftest import (ARTIFACTS, SERVER_HOSTS, assert_refused, browser, container_address,
                       host_name, host_vars, main_pid, run_playbook, server_pid)
 
 testinfra_hosts = conftest.UI_HOSTS
@@ -162,7 +162,3 @@ def test_bad_ui_input_fails_clearly_and_touches_nothing(present, tmp_path, extra
     settings = dict(ui_settings(present), **extra_vars)
     assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, [present])
 
-
-def test_ui_unit_is_hardened(present):
-    # The shared hardening (role temporal_systemd), with fewer address families than the server.
-    assert_hardened(present, UI_SERVICE + ".service", RestrictAddressFamilies="AF_UNIX AF_INET AF_INET6")

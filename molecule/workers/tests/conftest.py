@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    INVENTORY, assert_hardened, assert_nothing_changed, assert_refused, exposure, host_name, main_pid, phase_fixture, play,
+    INVENTORY, assert_every_unit_hardened, assert_hardened, assert_nothing_changed, assert_refused, exposure, host_name, main_pid, phase_fixture, play,
     recap, recap_changed, run_playbook, scenario_playbook, shell_quote)
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
@@ -29,8 +29,6 @@ QUEUES = {"billing": "acme-billing", "reports": "user-123-reports"}
 MARKERS = [SETTINGS["temporal_test_file_api_key"], SETTINGS["temporal_test_api_key"], SETTINGS["temporal_test_grpc_token"]]
 FRONTEND = SETTINGS["temporal_worker_defaults"]["address"]
 ROLE = "temporalops.temporal.temporal_worker"
-# What the worker role widens or narrows in the shared hardening block.
-WORKER_HARDENING = {"ProcSubset": "all", "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX"}
 
 present = phase_fixture("present", first="present",
                         reason="checks the running workers; this verify runs after temporal_worker_state: absent")

@@ -9,7 +9,7 @@ import conftest
 import host_state
 import secret_hunt
 from conftest import (
-    DEV_HOST, MARKERS, QUEUES, WORKER_HARDENING, apply, assert_hardened, assert_nothing_changed, dropin, environment, exposure, history,
+    DEV_HOST, MARKERS, QUEUES, apply, assert_every_unit_hardened, assert_nothing_changed, dropin, environment, history,
     main_pid, pollers, result, running_activity, start_greet, temporal, unit, wait_for_approval, wait_polling, worker)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -227,6 +227,8 @@ def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tm
 
 def test_every_worker_is_hardened_as_the_dev_server_at_least(present):
     # ProcSubset stays whole: the SDKs' cores read /proc/meminfo; workers talk TCP and UNIX only.
+    # Every temporal unit of both hosts: the workers, and the dev server they poll.
+    scores = dict(assert_every_unit_hardened(present), **assert_every_unit_hardened(DEV_HOST))
+    assert {unit(name) + ".service" for name in QUEUES} | {"temporal-dev-server.service"} <= set(scores), scores
     for name in QUEUES:
-        score = assert_hardened(present, unit(name), **WORKER_HARDENING)
-        assert score <= exposure(DEV_HOST, "temporal-dev-server"), (name, score)
+        assert scores[unit(name) + ".service"] <= scores["temporal-dev-server.service"], (name, scores)
