@@ -161,4 +161,3 @@ def test_bad_ui_input_fails_clearly_and_touches_nothing(present, tmp_path, extra
         extra_vars = dict(extra_vars, temporal_ui_port=held_port(present))
     settings = dict(ui_settings(present), **extra_vars)
     assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, [present])
-
