@@ -26,8 +26,11 @@ import glob, hashlib, json, os, subprocess, sys, fnmatch
 config_roots, account_files, tree_roots, live, unit_patterns = json.loads(sys.argv[1])
 state = {"config": {}, "tree": {}, "units": {}, "schemas": {}, "packages": {}}
 
-def run(argv):
+def run(argv, nothing_listed_ok=False):
     done = subprocess.run(argv, capture_output=True, text=True)
+    # systemctl list-* exits 1 when no unit matches: an empty list, not a failed read.
+    if nothing_listed_ok and done.returncode == 1 and not done.stdout.strip() and not done.stderr.strip():
+        return ""
     if done.returncode != 0:
         sys.exit("%s failed (%d): %s" % (" ".join(argv), done.returncode, done.stderr[-500:]))
     return done.stdout
@@ -69,8 +72,8 @@ for root in tree_roots:
         # A directory's times change with its entries, which are listed themselves.
         times = "" if os.path.isdir(path) else "%d %d %d" % (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         state["tree"][path] = "%o %d:%d %s %s" % (st.st_mode, st.st_uid, st.st_gid, times, target)
-listed = run(["systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager"] + unit_patterns)
-files = run(["systemctl", "list-unit-files", "--no-legend", "--no-pager"] + unit_patterns)
+listed = run(["systemctl", "list-units", "--all", "--plain", "--no-legend", "--no-pager"] + unit_patterns, True)
+files = run(["systemctl", "list-unit-files", "--no-legend", "--no-pager"] + unit_patterns, True)
 names = sorted({line.split()[0] for line in (listed + files).splitlines() if line.strip()})
 for name in names:
     if "@." in name:
