@@ -8,6 +8,7 @@ trees by metadata, the accounts, and (on a database host) the schema versions.
 """
 
 import json
+import shlex
 
 # Configuration the roles write: compared by content.
 CONFIG_ROOTS = ("/etc/temporal", "/etc/temporal-ui", "/etc/temporal-worker", "/etc/temporal-test",
@@ -101,7 +102,7 @@ print(json.dumps(state))
 def snapshot(host, live_data=LIVE_DATA):
     """The state of what the roles manage on HOST (a testinfra host), as a dict of dicts."""
     arguments = json.dumps([list(CONFIG_ROOTS), list(ACCOUNT_FILES), list(TREE_ROOTS), list(live_data), list(UNITS)])
-    out = host.run("python3 -c %s %s" % (_quote(_SCRIPT), _quote(arguments)))
+    out = host.run("python3 -c %s %s" % (shlex.quote(_SCRIPT), shlex.quote(arguments)))
     assert out.rc == 0, out.stderr[-2000:]
     return json.loads(out.stdout)
 
@@ -109,8 +110,8 @@ def snapshot(host, live_data=LIVE_DATA):
 def differences(before, after):
     """What changed between two snapshots, one readable line per path, unit or database."""
     lines = []
-    for part in ("config", "tree", "units", "schemas", "packages"):
-        old, new = before[part], after[part]
+    for part in sorted(set(before) | set(after)):
+        old, new = before.get(part, {}), after.get(part, {})
         for key in sorted(set(old) | set(new)):
             if old.get(key) != new.get(key):
                 lines.append("%s %s: %s -> %s" % (part, key, old.get(key, "(none)"), new.get(key, "(none)")))
@@ -121,7 +122,3 @@ def assert_same_state(before, after, label=""):
     """Nothing the roles manage changed between the snapshots BEFORE and AFTER."""
     changed = differences(before, after)
     assert not changed, "%schanged on the host:\n  %s" % (label + ": " if label else "", "\n  ".join(changed[:40]))
-
-
-def _quote(arg):
-    return "'" + arg.replace("'", "'\\''") + "'"

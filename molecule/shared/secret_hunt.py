@@ -9,6 +9,7 @@ for the raw text alone passes over all of those, so every hunt here looks for al
 import base64
 import json
 import re
+import shlex
 import urllib.parse
 
 
@@ -65,11 +66,7 @@ def found_in(text, secret):
 
 def grep_args(secret):
     """grep -F arguments matching any form of SECRET, quoted for a shell."""
-    return " ".join("-e %s" % shell_quote(form) for form in distinct_forms(secret))
-
-
-def shell_quote(arg):
-    return "'" + arg.replace("'", "'\\''") + "'"
+    return " ".join("-e %s" % shlex.quote(form) for form in distinct_forms(secret))
 
 
 def files_holding(host, secret, roots):
@@ -96,11 +93,26 @@ def plant_in_journal(host, secret):
         host.run_expect([0], "echo %s | base64 -d | systemd-cat -t temporalops-test-control" % encoded)
 
 
+# Where the hunts' positive controls plant their files (world-readable, under a scanned root).
+PLANTS = "/var/tmp/temporalops-test-plants"
+
+
+def missed_plants(host, secret, roots, directory=PLANTS):
+    """The positive control of files_holding: plant each form of SECRET on HOST, hunt ROOTS,
+    remove the plants. Returns the planted paths the hunt did not find (none, when it works)."""
+    planted = plant(host, secret, directory)
+    try:
+        found = set(files_holding(host, secret, roots))
+    finally:
+        host.run("rm -rf %s" % shlex.quote(directory))
+    return sorted(set(planted) - found)
+
+
 def plant(host, secret, directory):
     """Write each form of SECRET to its own world-readable file under DIRECTORY on HOST, for a
     hunt to find (its positive control). Returns {path: form name}."""
     planted = {}
-    host.run_expect([0], "mkdir -p %s" % shell_quote(directory))
+    host.run_expect([0], "mkdir -p %s" % shlex.quote(directory))
     for name, form in forms(secret).items():
         path = "%s/planted-%s" % (directory, name)
         encoded = base64.b64encode(("before " + form + " after\n").encode()).decode()
@@ -150,13 +162,13 @@ class CommandLineSampler:
         for host in self.hosts:
             host.run("systemctl stop %s; systemctl reset-failed %s; rm -f %s" % (SAMPLER_UNIT, SAMPLER_UNIT, SAMPLES))
             host.run_expect([0], "systemd-run --quiet --unit=%s python3 -c %s %s" % (
-                SAMPLER_UNIT, shell_quote(_SAMPLER), SAMPLES))
+                SAMPLER_UNIT, shlex.quote(_SAMPLER), SAMPLES))
             self._control(host, "start")
         return self
 
     def _control(self, host, when):
         """The positive control: a process of 50 ms whose command line names the control."""
-        host.run_expect([0], "sleep 0.5; sh -c 'sleep 0.05' %s" % shell_quote("%s-%s" % (self.control, when)))
+        host.run_expect([0], "sleep 0.5; sh -c 'sleep 0.05' %s" % shlex.quote("%s-%s" % (self.control, when)))
 
     def seen_both_controls(self, name):
         """Whether the sampler of host NAME saw the control at the start and at the end."""
