@@ -2,6 +2,7 @@
 with the role's defaults and vars (vars/ templated lazily, as Ansible does)."""
 
 import pathlib
+import sys
 
 import yaml
 
@@ -11,7 +12,9 @@ from ansible.template import Templar, trust_as_template
 
 ROLES = pathlib.Path(__file__).parents[2] / "roles"
 
-init_plugin_loader()
+# conftest.py installs the collection loader for a plain checkout; ansible-test installs its own.
+if not any(type(finder).__name__ == "_AnsibleCollectionFinder" for finder in sys.meta_path):
+    init_plugin_loader()
 
 
 def load(path):

@@ -33,3 +33,9 @@ if not _in_collection_tree(CHECKOUT):
         os.makedirs(os.path.dirname(link), exist_ok=True)
         os.symlink(CHECKOUT, link)
     sys.path.insert(0, root)
+    # Ansible's collection loader, installed now, before any test imports the collection: a
+    # test that starts it later (Templar, filter lookups) would otherwise find the collection's
+    # modules imported without it and refuse them.
+    from ansible.plugins.loader import init_plugin_loader
+
+    init_plugin_loader([root])
