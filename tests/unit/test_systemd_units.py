@@ -2,21 +2,26 @@
 one argument, and carry the shared hardening.
 
 Each role's unit comes from its vars/main.yml, evaluated here the way Ansible evaluates it
-(native Jinja types, lookup('template') in the role's templates/), then rendered through
+(native Jinja types, the collection's filters), then rendered through
 roles/temporal_systemd/templates/unit.service.j2.
 """
 
 import json
+import os
 import pathlib
 import re
 import shlex
+import subprocess
+import sys
 
 import jinja2
 import jinja2.nativetypes
 import pytest
 import yaml
 
+# ansible_render first: it installs Ansible's collection loader, which the collection's imports need.
 from ansible_render import load as load_yaml, render_role_template, trusted
+from ansible_collections.temporalops.temporal.plugins.filter import dev_server as dev_server_filters, ui as ui_filters
 
 ROLES = pathlib.Path(__file__).parents[2] / "roles"
 
@@ -48,6 +53,10 @@ def role_unit(role, unit_var, **overrides):
         env.filters["from_json"] = json.loads
         env.filters["combine"] = lambda base, *more: dict(base, **{k: v for m in more for k, v in m.items()})
         env.filters["regex_replace"] = lambda value, pattern, replacement="": re.sub(pattern, replacement, value)
+        # The roles' vars call the collection's filters (plugins/filter) by their full names.
+        for module in (dev_server_filters, ui_filters):
+            env.filters.update(("temporalops.temporal." + name, function)
+                               for name, function in module.FilterModule().filters().items())
     variables = dict(load(role_dir / "defaults" / "main.yml"), ansible_managed="managed",
                      role_path=str(role_dir), temporal_install_root="/opt/temporal")
     variables.update(overrides)
@@ -116,6 +125,15 @@ def test_limit_nofile_only_when_set():
     assert "LimitNOFILE=16384" in render(temporal_dev_server_limit_nofile=16384)
 
 
+def test_settings_from_the_command_line_give_the_same_unit():
+    """-e gives strings: "false" must not make the server headless, ports stay the numbers."""
+    given = render(temporal_dev_server_port="7300", temporal_dev_server_ui_port="8300", temporal_dev_server_headless="false",
+                   temporal_dev_server_limit_nofile="16384")
+    assert given == render(temporal_dev_server_port=7300, temporal_dev_server_ui_port=8300, temporal_dev_server_headless=False,
+                           temporal_dev_server_limit_nofile=16384)
+    assert "--headless" in exec_start_argv(render(temporal_dev_server_headless="yes"))
+
+
 # The shared block's lines that bring a unit to 2.0 or less in `systemd-analyze security`.
 SHARED_HARDENING = ("NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=",
                     "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM", "ProtectProc=invisible",
@@ -175,3 +193,111 @@ def test_environment_values_reach_the_process_as_written(value):
     dropin = worker_units(environment={"APP_SETTING": value})[1]
     assert environment_value(dropin, "APP_SETTING") == value
     assert len([line for line in dropin.splitlines() if line.startswith("Environment=")]) == 1
+
+
+# --- the entry point (tasks/unit.yml), run by ansible-playbook on this machine -----------------
+
+PLAYBOOK = """
+- name: A role that runs a service writes its unit through the entry point
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  roles:
+    - caller
+"""
+CALLER_TASKS = """
+- name: Write the unit
+  ansible.builtin.include_role:
+    name: temporalops.temporal.temporal_systemd
+    tasks_from: unit
+  vars:
+    temporal_systemd_unit: "{{ unit }}"
+    temporal_systemd_unit_path: "{{ out }}/demo.service"
+    temporal_systemd_notify: [Restart the demo]
+  when: dropin is not defined
+
+- name: Write the unit and an instance's drop-in
+  ansible.builtin.include_role:
+    name: temporalops.temporal.temporal_systemd
+    tasks_from: unit
+  vars:
+    temporal_systemd_unit: "{{ unit }}"
+    temporal_systemd_unit_path: "{{ out }}/demo.service"
+    temporal_systemd_dropin: "{{ dropin }}"
+    temporal_systemd_dropin_path: "{{ out }}/demo@one.service.d/temporalops.conf"
+    temporal_systemd_notify: [Restart the demo]
+  when: dropin is defined
+
+- name: Tell the test what the caller saw
+  ansible.builtin.debug:
+    msg: "SEEN {{ {'unit_changed': temporal_systemd_unit_result is changed, 'changed': temporal_systemd_changed} | to_json }}"
+"""
+CALLER_HANDLERS = """
+- name: Restart the demo
+  ansible.builtin.debug:
+    msg: NOTIFIED
+"""
+
+
+def run_entry_point(tmp_path, unit, *options, **extra):
+    """Run the entry point from a role with a handler (as the roles do), writing under tmp_path/out:
+    (ansible-playbook's result, out, what the caller saw after the include)."""
+    tasks = tmp_path / "roles" / "caller" / "tasks"
+    handlers = tmp_path / "roles" / "caller" / "handlers"
+    for directory, text in ((tasks, CALLER_TASKS), (handlers, CALLER_HANDLERS)):
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "main.yml").write_text(text)
+    (tmp_path / "play.yml").write_text(PLAYBOOK)
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    (tmp_path / "vars.json").write_text(json.dumps(dict(extra, unit=unit, out=str(out), ansible_python_interpreter=sys.executable)))
+    collections = next(p for p in sys.path if os.path.isdir(os.path.join(p, "ansible_collections", "temporalops", "temporal")))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_ROLES_PATH=str(tmp_path / "roles"),
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0", ANSIBLE_LOCALHOST_WARNING="0")
+    playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    result = subprocess.run([playbook, "-i", "localhost,", str(tmp_path / "play.yml"), "-e", "@%s" % (tmp_path / "vars.json")]
+                            + list(options), env=env, capture_output=True, text=True, check=False)
+    # The debug tasks print a string as "msg": "SEEN {...}" (JSON inside, quotes escaped).
+    seen = re.findall(r'"msg": "SEEN (.*)"', result.stdout)
+    seen = json.loads(json.loads('"%s"' % seen[0])) if seen else None
+    return result, out, seen
+
+
+DEMO = {"description": "Demo", "exec_start": ["/bin/sleep", "100%"], "user": "nobody", "group": "nogroup"}
+
+needs_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0
+                                or not os.path.exists(os.path.join(os.path.dirname(sys.executable), "ansible-playbook")),
+                                reason="writes files owned by root with ansible-playbook")
+
+
+@needs_root
+def test_the_entry_point_writes_the_unit_notifies_the_callers_handler_and_reports(tmp_path):
+    result, out, seen = run_entry_point(tmp_path, DEMO, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (out / "demo.service").exists(), "check mode wrote the unit"
+    assert seen == {"unit_changed": True, "changed": {str(out / "demo.service"): True}}
+
+    result, out, seen = run_entry_point(tmp_path, DEMO, dropin={"exec_start": ["/bin/true"], "user": "u", "group": "g"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"msg": "NOTIFIED"' in result.stdout
+    assert seen == {"unit_changed": True, "changed": {str(out / "demo.service"): True,
+                                                      str(out / "demo@one.service.d" / "temporalops.conf"): True}}
+    unit = (out / "demo.service").read_text()
+    assert exec_start_argv(unit) == ["/bin/sleep", "100%"]
+    # The same text as the template gives, rendered as the roles' tests render it.
+    assert unit == render_role_template("temporal_ui", "unit.service.j2", temporal_systemd_unit=DEMO)
+    assert exec_start_argv((out / "demo@one.service.d" / "temporalops.conf").read_text()) == ["/bin/true"]
+
+    result, out, seen = run_entry_point(tmp_path, DEMO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NOTIFIED" not in result.stdout, "an unchanged unit notified the handler"
+    assert seen["unit_changed"] is False and seen["changed"][str(out / "demo.service")] is False
+
+
+@needs_root
+def test_the_entry_point_refuses_a_control_character_before_writing(tmp_path):
+    result, out, _seen = run_entry_point(tmp_path, dict(DEMO, exec_start=["/bin/sleep", "1\nExecStartPre=/bin/sh"]))
+    assert result.returncode != 0
+    assert "temporal_systemd_unit.exec_start[1] '1\\nExecStartPre=/bin/sh' has a control character (a newline)" in result.stdout
+    assert "Nothing was written to %s." % (out / "demo.service") in result.stdout
+    assert not (out / "demo.service").exists()
