@@ -1,6 +1,7 @@
-"""The temporal_ui role's files: base.yaml (the settings), auth.yaml (sign-in, with the client
-secret) and the unit. When the ui-server archive is in the local test mirror, the real binary
-also starts on a rendered base.yaml and answers /healthz under its public path."""
+"""The temporal_ui role's files: base.yaml (the settings, built by plugins/module_utils/ui_config.py),
+auth.yaml (sign-in, with the client secret) and the unit. When the ui-server archive is in the local
+test mirror, the real binary also starts on a rendered base.yaml and answers /healthz under its
+public path."""
 
 import http.server
 import json
@@ -16,16 +17,40 @@ import urllib.request
 import pytest
 import yaml
 
+# ansible_render first: it installs Ansible's collection loader, which the collection's imports need.
 from ansible_render import ROLES, load, render_role_template
+from ansible_collections.temporalops.temporal.plugins.module_utils import ui_config
 from test_systemd_units import exec_start_argv, role_unit
+
+DEFAULTS = load(ROLES / "temporal_ui" / "defaults" / "main.yml")
+# The settings the role hands the filters, by name (roles/temporal_ui/vars/main.yml).
+SETTINGS = list(load(ROLES / "temporal_ui" / "vars" / "main.yml")["__temporal_ui_settings"])
+
+
+def settings(**overrides):
+    """The role's defaults with OVERRIDES, as the role hands them to the filters."""
+    merged = dict(DEFAULTS, **overrides)
+    return {name: merged[name] for name in SETTINGS}
 
 
 def base(**overrides):
-    return yaml.safe_load(render_role_template("temporal_ui", "base.yaml.j2", **overrides))
+    """base.yaml as data, from the Python the role's filter calls."""
+    return ui_config.config(settings(**overrides))
+
+
+def render(template, **overrides):
+    """TEMPLATE of the role as it writes it, with base.yaml's data from the Python its filter calls
+    (the test's Templar may not find the collection's filters: that depends on the import order)."""
+    return render_role_template("temporal_ui", template, __temporal_ui_config=base(**overrides), **overrides)
+
+
+def base_file(**overrides):
+    """base.yaml as the role writes it (templates/base.yaml.j2: the config, the overrides merged in)."""
+    return yaml.safe_load(render("base.yaml.j2", **overrides))
 
 
 def auth(**overrides):
-    return yaml.safe_load(render_role_template("temporal_ui", "auth.yaml.j2", **overrides))
+    return yaml.safe_load(render("auth.yaml.j2", **overrides))
 
 
 def test_defaults_serve_the_ui_on_loopback_for_the_local_frontend():
@@ -70,8 +95,8 @@ def test_https_codec_cors_and_public_path():
 
 
 def test_overrides_merge_deeply():
-    cfg = base(temporal_ui_cors_allow_origins=["https://a.example.com"],
-               temporal_ui_config_overrides={"cors": {"unsafeAllowAllOrigins": True}, "workflowResetDisabled": True})
+    cfg = base_file(temporal_ui_cors_allow_origins=["https://a.example.com"],
+                    temporal_ui_config_overrides={"cors": {"unsafeAllowAllOrigins": True}, "workflowResetDisabled": True})
     assert cfg["cors"] == {"allowOrigins": ["https://a.example.com"], "cookieInsecure": False,
                            "unsafeAllowAllOrigins": True}
     assert cfg["workflowResetDisabled"] is True
@@ -85,7 +110,7 @@ def test_client_secret_lands_in_auth_yaml_exactly_and_nowhere_else(secret):
     provider = auth(**settings)["auth"]["providers"][0]
     assert provider["clientSecret"] == secret
     assert (provider["type"], provider["clientId"], provider["scopes"]) == ("oidc", "ui", ["openid", "profile", "email"])
-    assert secret not in render_role_template("temporal_ui", "base.yaml.j2", **settings)
+    assert secret not in render("base.yaml.j2", **settings)
 
 
 def test_no_value_can_turn_on_ui_servers_go_templating():
@@ -94,7 +119,7 @@ def test_no_value_can_turn_on_ui_servers_go_templating():
     marker = "# enable-template {{ env \"HOME\" }}"
     settings = dict(temporal_ui_oidc_label=marker, temporal_ui_oidc_client_secret=marker,
                     temporal_ui_default_namespace=marker, temporal_ui_oidc_client_id="ui")
-    rendered = {template: render_role_template("temporal_ui", template, **settings)
+    rendered = {template: render(template, **settings)
                 for template in ("base.yaml.j2", "auth.yaml.j2")}
     for text in rendered.values():
         assert [line for line in text.splitlines() if line.strip().startswith("#") and "enable-template" in line] == []
@@ -132,6 +157,60 @@ def test_a_port_below_1024_gets_the_bind_capability_only():
 def test_ipv6_listen_addresses_get_brackets(listen, host):
     """ui-server joins host and port with a colon."""
     assert base(temporal_ui_listen_address=listen)["host"] == host
+
+
+@pytest.mark.parametrize(("address", "host_port", "host"), [
+    ("127.0.0.1:7233", "127.0.0.1:7233", "127.0.0.1"),
+    ("dns:///frontends.internal:7233", "frontends.internal:7233", "frontends.internal"),
+    ("[fd00::7]:7233", "[fd00::7]:7233", "fd00::7"),
+])
+def test_the_frontend_address_without_scheme_and_port(address, host_port, host):
+    assert (ui_config.frontend_host_port(address), ui_config.frontend_host(address)) == (host_port, host)
+
+
+@pytest.mark.parametrize(("overrides", "url"), [
+    ({}, "http://127.0.0.1:8080"),
+    ({"temporal_ui_listen_address": "0.0.0.0"}, "http://127.0.0.1:8080"),
+    ({"temporal_ui_listen_address": "::", "temporal_ui_public_path": "/temporal"}, "http://127.0.0.1:8080/temporal"),
+    ({"temporal_ui_listen_address": ""}, "http://127.0.0.1:8080"),
+    ({"temporal_ui_listen_address": "fd00::1", "temporal_ui_port": 443}, "http://[fd00::1]:443"),
+    ({"temporal_ui_listen_address": "10.0.0.5", "temporal_ui_https_cert_file": "/etc/ssl/web.pem"}, "https://10.0.0.5:8080"),
+    ({"temporal_ui_listen_address": "ui.example.com", "temporal_ui_port": "8443"}, "http://ui.example.com:8443"),
+])
+def test_the_health_wait_reaches_the_ui_on_this_host(overrides, url):
+    assert ui_config.local_url(settings(**overrides)) == url
+
+
+@pytest.mark.parametrize(("port", "capabilities"), [(443, True), ("80", True), (1023, True), (1024, False), ("8080", False)])
+def test_only_a_port_below_1024_gets_the_bind_capability(port, capabilities):
+    hardening = ui_config.unit_hardening(port)
+    assert hardening["RestrictAddressFamilies"] == "AF_INET AF_INET6 AF_UNIX"
+    expected = {"CapabilityBoundingSet": "CAP_NET_BIND_SERVICE", "AmbientCapabilities": "CAP_NET_BIND_SERVICE"}
+    assert {k: v for k, v in hardening.items() if k != "RestrictAddressFamilies"} == (expected if capabilities else {})
+
+
+def test_numbers_and_booleans_from_the_command_line_are_converted():
+    """-e gives strings: "false" must not turn TLS on, the port must stay a number in base.yaml."""
+    typed = dict(temporal_ui_port=443, temporal_ui_tls_enabled=False, temporal_ui_disable_write_actions=True,
+                 temporal_ui_cookie_insecure=False, temporal_ui_codec_pass_access_token=True, temporal_ui_tls_verify_host=True)
+    given = dict(temporal_ui_port="443", temporal_ui_tls_enabled="false", temporal_ui_disable_write_actions="yes",
+                 temporal_ui_cookie_insecure="False", temporal_ui_codec_pass_access_token="1", temporal_ui_tls_verify_host="true")
+    assert base(**given) == base(**typed)
+    assert "tls" not in base(**given) and base(**given)["port"] == 443
+    assert base_file(**given)["port"] == 443
+    assert ui_unit(**given) == ui_unit(**typed)
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"temporal_ui_port": "http"}, "temporal_ui_port must be a whole number, not 'http'."),
+    ({"temporal_ui_port": "80.5"}, "temporal_ui_port must be a whole number, not '80.5'."),
+    ({"temporal_ui_tls_enabled": "maybe"}, "temporal_ui_tls_enabled must be true or false, not 'maybe'."),
+    ({"temporal_ui_cookie_insecure": ""}, "temporal_ui_cookie_insecure must be true or false, not ''."),
+])
+def test_a_value_that_is_no_number_or_boolean_is_refused_by_name(overrides, message):
+    with pytest.raises(ValueError) as refused:
+        base(**overrides)
+    assert str(refused.value) == message
 
 
 # --- against the real binary ----------------------------------------------------------------
@@ -187,8 +266,8 @@ def start_ui(binary, config_dir, write_config):
 def test_ui_server_starts_on_the_rendered_config(ui_binary, tmp_path):
     """ui-server reads base.yaml as the role writes it, under the role's argv, and serves
     /healthz under the public path (it dials the frontend lazily, so none is needed here)."""
-    process, _port = start_ui(ui_binary, tmp_path, lambda port: (tmp_path / "base.yaml").write_text(render_role_template(
-        "temporal_ui", "base.yaml.j2", temporal_ui_port=port, temporal_ui_public_path="/temporal")))
+    process, _port = start_ui(ui_binary, tmp_path, lambda port: (tmp_path / "base.yaml").write_text(render(
+        "base.yaml.j2", temporal_ui_port=port, temporal_ui_public_path="/temporal")))
     process.terminate()
     process.wait(timeout=10)
 
@@ -224,7 +303,7 @@ def test_ui_server_reads_the_sign_in_settings_over_the_base(ui_binary, tmp_path)
     def write_config(port):
         for name in ("base", "auth"):
             (tmp_path / ("%s.yaml" % name)).write_text(
-                render_role_template("temporal_ui", "%s.yaml.j2" % name, temporal_ui_port=port, **settings))
+                render("%s.yaml.j2" % name, temporal_ui_port=port, **settings))
 
     process, port = start_ui(ui_binary, tmp_path, write_config)
     try:
