@@ -13,7 +13,8 @@ module: cluster_info
 short_description: Health, version and capabilities of a Temporal service
 version_added: 0.1.0
 description:
-  - Asks the Temporal frontend whether it is serving, and which server version and capabilities it has.
+  - Asks the Temporal frontend whether it is serving, which server version and capabilities it has,
+    and how the cluster is set up (its name, id and history shard count).
   - Can wait until the service is serving, for example right after it was (re)started.
 author:
   - temporalops maintainers (@temporalops)
@@ -48,7 +49,7 @@ EXAMPLES = r'''
 
 - name: Show it
   ansible.builtin.debug:
-    msg: "Temporal {{ cluster.server_version }} is {{ cluster.status }}"
+    msg: "Temporal {{ cluster.server_version }} is {{ cluster.status }}, {{ cluster.history_shard_count }} history shards"
 '''
 
 RETURN = r'''
@@ -67,6 +68,22 @@ capabilities:
   returned: success
   type: dict
   sample: {"supportsSchedules": true, "nexus": true}
+cluster_name:
+  description: Name of the cluster (C(clusterMetadata.currentClusterName) in the server's configuration).
+  returned: success
+  type: str
+  sample: active
+cluster_id:
+  description: Id the cluster got when its database was first set up.
+  returned: success
+  type: str
+history_shard_count:
+  description:
+    - Number of history shards the cluster's database was initialised with.
+    - It never changes for a database; a server configured with another count keeps this one.
+  returned: success
+  type: int
+  sample: 512
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -103,11 +120,15 @@ def main():
     else:
         status = cli.run(['operator', 'cluster', 'health']).get('status')
     system = cli.run(['operator', 'cluster', 'system'])
+    described = cli.run(['operator', 'cluster', 'describe'])
     module.exit_json(
         changed=False,
         status=status,
         server_version=system.get('serverVersion'),
         capabilities=system.get('capabilities', {}),
+        cluster_name=described.get('clusterName', ''),
+        cluster_id=described.get('clusterId', ''),
+        history_shard_count=int(described.get('historyShardCount') or 0),
     )
 
 

@@ -1,34 +1,68 @@
 """The temporal_server role's templates: the server config (as Ansible renders it, then as the
-server's own Go-template pass would), the dynamic config, the password file and the units.
+server's own Go-template pass would), the dynamic config, the password file and the units; and
+what the role works out in Python (module_utils server_plan, server_rules): the units, their
+ExecStart, the listeners and the input checks that need loops.
 
 When the real server archive is in the local test mirror, the rendered configs are also loaded
 by `temporal-server render-config` and the dynamic config by `validate-dynamic-config`.
 """
 
 import glob
+import inspect
 import os
 import pathlib
 import re
 import subprocess
+import sys
 import tarfile
 
 import pytest
 import yaml
 
-from ansible.template import trust_as_template
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
 
-from ansible_render import render_role_template
-from test_systemd_units import exec_start_argv, flag_values, role_unit
+from ansible_render import load, render_role_template, trusted
 
 ROLE = pathlib.Path(__file__).parents[2] / "roles" / "temporal_server"
+
+
+def _collection_importable():
+    """In a whole run, tests/unit/plugins import the collection before ansible_render installs Ansible's
+    collection loader, which then refuses further modules of a collection package it did not load
+    (no metadata). Give that package the metadata the loader would have read (meta/runtime.yml)."""
+    package = sys.modules.get("ansible_collections.temporalops.temporal")
+    if package is not None and getattr(package, "_collection_meta", None) is None:
+        package._collection_meta = load(ROLE.parents[1] / "meta" / "runtime.yml")  # pylint: disable=protected-access
+
+
+_collection_importable()
+
+# pylint: disable=wrong-import-position
+from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules  # noqa: E402
+from test_systemd_units import exec_start_argv, flag_values  # noqa: E402
+
 SERVICES = ["frontend", "history", "matching", "worker"]
+DEFAULTS = load(ROLE / "defaults" / "main.yml")
+ROLE_VARS = load(ROLE / "vars" / "main.yml")
+
+
+def setting(name, overrides):
+    """temporal_server_NAME as OVERRIDES or the role's defaults give it."""
+    return overrides.get("temporal_server_" + name, DEFAULTS["temporal_server_" + name])
+
+
+def role_value(name, **overrides):
+    """A variable of the role (defaults, vars) as Ansible evaluates it."""
+    variables = trusted(dict(DEFAULTS, **ROLE_VARS))
+    variables.update(temporal_install_root="/opt/temporal", role_path=str(ROLE))
+    variables.update(overrides)
+    return Templar(loader=DataLoader(), variables=variables).template(trust_as_template("{{ %s }}" % name))
 
 
 def render(template, unit=0, **overrides):
     """Render a server role template for unit number UNIT of the host."""
-    return render_role_template(
-        "temporal_server", template,
-        __temporal_server_unit_item=trust_as_template("{{ __temporal_server_units[%d] }}" % unit), **overrides)
+    return render_role_template("temporal_server", template, __temporal_server_unit_item=units(**overrides)[unit], **overrides)
 
 
 GO_ACTION = re.compile(r'\{\{ (?:env "([A-Z_]+)" \| toJson|"\{\{") \}\}')
@@ -68,7 +102,10 @@ def sql(cfg, store):
 
 
 def units(**overrides):
-    return yaml.safe_load(render("units.j2", **overrides))
+    """The units of the host, from the settings the role's vars pass to the server_units filter."""
+    return server_plan.units(setting("services", overrides), setting("unit_per_service", overrides),
+                             setting("service_name", overrides), setting("config_dir", overrides),
+                             setting("metrics_port", overrides), setting("metrics_split_ports", overrides))
 
 
 # --- the server config ------------------------------------------------------------------
@@ -255,10 +292,16 @@ def test_password_file_round_trips(password):
 # --- the units ------------------------------------------------------------------------------
 
 def unit(item=None, **overrides):
+    """The unit file of ITEM: the role's temporal_server_unit, its ExecStart from server_plan.exec_start
+    with the values the role passes to the server_exec_start filter, through the shared unit template."""
     item = item or {"name": "temporal-server", "services": SERVICES, "metrics_port": 9090,
                     "config": "/etc/temporal/temporal-server.yaml"}
     overrides.setdefault("temporal_cli_binary_path", "/opt/temporal/cli/1.5.1/temporal")
-    return role_unit("temporal_server", "temporal_server_unit", __temporal_server_unit_item=item, **overrides)
+    argv = server_plan.exec_start(item, role_value("temporal_server_binary_path", **overrides),
+                                  role_value("__temporal_server_allow_no_auth", **overrides))
+    systemd_unit = dict(trusted(ROLE_VARS["temporal_server_unit"]), exec_start=argv)
+    return render_role_template("temporal_server", "unit.service.j2", temporal_systemd_unit=systemd_unit,
+                                __temporal_server_unit_item=item, **overrides)
 
 
 def test_unit_runs_the_versioned_binary_with_its_config_file():
@@ -297,6 +340,164 @@ def test_unit_may_write_logs_and_archives_outside_the_data_dir():
 
 def test_new_version_changes_the_unit():
     assert "/opt/temporal/server/1.31.2/temporal-server" in unit(temporal_server_version="1.31.2")
+
+
+def test_units_read_settings_given_as_strings():
+    """-e passes every value as a string: 'false' and '0' must not count as set."""
+    assert units(temporal_server_unit_per_service="false", temporal_server_metrics_port="9090") == units()
+    listed = units(temporal_server_unit_per_service="true", temporal_server_metrics_port="0")
+    assert [u["name"] for u in listed] == ["temporal-server-" + s for s in SERVICES]
+    assert all(u["metrics_port"] == 0 for u in listed)
+    assert units(temporal_server_metrics_port="0")[0]["metrics_port"] == 0
+    with pytest.raises(ValueError, match="not a boolean"):
+        units(temporal_server_unit_per_service="sometimes")
+
+
+def test_a_service_without_a_split_port_gets_no_metrics():
+    listed = units(temporal_server_unit_per_service=True, temporal_server_metrics_split_ports={"frontend": "9191"})
+    assert [u["metrics_port"] for u in listed] == [9191, 0, 0, 0]
+
+
+def test_exec_start_of_a_unit():
+    item = {"name": "temporal-server-history", "services": ["history", "matching"], "metrics_port": 0,
+            "config": "/etc/temporal/temporal-server-history.yaml"}
+    assert server_plan.exec_start(item, "/opt/temporal/server/1.32.2/temporal-server", "False") == [
+        "/opt/temporal/server/1.32.2/temporal-server", "--config-file", "/etc/temporal/temporal-server-history.yaml",
+        "start", "--service", "history", "--service", "matching"]
+    assert server_plan.exec_start(item, "/t", True)[:5] == ["/t", "--config-file", item["config"], "--allow-no-auth", "start"]
+
+
+# --- the listeners ------------------------------------------------------------------------------
+
+def listeners(**overrides):
+    """server_ports with the settings the role's validation passes (overrides or defaults)."""
+    names = ["%s_%s_port" % (service, kind) for service in ("frontend", "history", "matching", "worker", "internal_frontend")
+             for kind in ("grpc", "membership", "http") if kind != "http" or "frontend" in service]
+    return server_rules.ports(setting("services", overrides), units(**overrides), setting("unit_per_service", overrides),
+                              **{name: setting(name, overrides) for name in names})
+
+
+def test_listeners_of_the_default_host():
+    assert listeners() == {"ports": {
+        "temporal_server_frontend_grpc_port": 7233, "temporal_server_frontend_membership_port": 6933,
+        "temporal_server_frontend_http_port": 7243, "temporal_server_history_grpc_port": 7234,
+        "temporal_server_history_membership_port": 6934, "temporal_server_matching_grpc_port": 7235,
+        "temporal_server_matching_membership_port": 6935, "temporal_server_worker_grpc_port": 7239,
+        "temporal_server_worker_membership_port": 6939, "temporal_server_metrics_port": 9090}, "duplicates": {}}
+
+
+def test_listeners_of_split_units_and_the_internal_frontend():
+    found = listeners(temporal_server_unit_per_service=True, temporal_server_services=SERVICES + ["internal-frontend"])["ports"]
+    assert found["temporal_server_internal_frontend_http_port"] == 7246
+    assert found["temporal_server_metrics_split_ports.internal-frontend"] == 9095
+    assert "temporal_server_metrics_port" not in found
+    assert "temporal_server_metrics_port" not in listeners(temporal_server_metrics_port=0)["ports"]
+
+
+def test_ports_used_twice_are_named_and_strings_count_as_ports():
+    found = listeners(temporal_server_history_grpc_port="7233", temporal_server_metrics_port=6939)
+    assert found["ports"]["temporal_server_history_grpc_port"] == 7233
+    assert found["duplicates"] == {"temporal_server_frontend_grpc_port": 7233, "temporal_server_history_grpc_port": 7233,
+                                   "temporal_server_worker_membership_port": 6939, "temporal_server_metrics_port": 6939}
+
+
+# --- the input checks that need loops (the role's messages quote these) --------------------------
+
+DC_CONSTRAINTS = ["namespace", "namespaceID", "taskQueueName", "taskType", "historyTaskType", "shardID", "destination",
+                  "chasmTaskType"]
+NAMESPACE_KEYS = ["name", "state", "retention", "description", "owner_email", "data", "history_archival_state",
+                  "history_archival_uri", "visibility_archival_state", "visibility_archival_uri"]
+PLUGINS = ["postgres12", "postgres12_pgx", "sqlite"]
+
+
+def problems(cfg=None, dynamic_config=None, namespaces=None):
+    """server_problems of the default config (or CFG) with the role's lists (tasks/validate.yml)."""
+    return server_rules.problems(config_parsed() if cfg is None else cfg, dynamic_config or {}, namespaces or [], [],
+                                 DC_CONSTRAINTS, NAMESPACE_KEYS, PLUGINS)
+
+
+def test_the_default_configuration_has_no_problems():
+    assert problems() == {"dynamic_config": [], "namespaces": [], "plugins": [], "archival": [], "upgrade_path": []}
+    assert problems(cfg=config_parsed(temporal_server_archival=True, temporal_server_archival_namespace_default="enabled"))[
+        "archival"] == []
+
+
+def test_constrained_dynamic_config_values_word_for_word():
+    found = problems(dynamic_config={
+        "z.ok": [{"value": 1, "constraints": {"NAMESPACE": "a", "taskqueuename": "q"}}, {"value": 2}],
+        "b.keys": [{"value": 1, "constraint": {"namespace": "a"}}],
+        "A.unknown": [{"value": 1, "constraints": {"namespace": "a", "queue": "q"}}],
+        "c.notmap": [{"value": 1}, {"value": 2, "constraints": "namespace=a"}],
+        "d.plain": [1, 2], "e.mixed": [{"value": 1}, 2], "f.novalue": [{"constraints": {"x": 1}}], "g.empty": [],
+    })["dynamic_config"]
+    assert found == ['A.unknown[0].constraints {"namespace": "a", "queue": "q"}', "b.keys[0] keys value/constraint",
+                     'c.notmap[1].constraints "namespace=a"']
+
+
+def test_namespace_problems_word_for_word():
+    found = problems(namespaces=[
+        {"name": "orders"}, {"name": "orders", "retention": "3d"}, "billing", {"name": "-x"}, {"name": "ok", "owner": "me", "x": 1},
+        {"name": "gone", "state": "deleted"}, {"name": "nul", "state": None}, {"state": "present"}])["namespaces"]
+    assert found == ["orders (listed twice)", 'item 2 "billing"', 'item 3 {"name": "-x"}', "ok (unknown keys owner, x)",
+                     "gone (state deleted)", "nul (state None)", 'item 7 {"state": "present"}']
+
+
+def test_store_plugin_problems_word_for_word():
+    cfg = config_parsed(temporal_server_config_overrides={"persistence": {"datastores": {
+        "default": {"sql": {"pluginName": "mysql8"}}, "es": {"elasticsearch": {}}}, "visibilityStore": "es"}})
+    assert problems(cfg=cfg)["plugins"] == ["defaultStore default: mysql8", "visibilityStore es: no sql store"]
+    assert problems(cfg={})["plugins"] == ["defaultStore : no sql store", "visibilityStore : no sql store"]
+
+
+@pytest.mark.parametrize(("overrides", "kinds"), [
+    pytest.param({"archival": {"history": {"state": "enabled"}}}, ["history"], id="enabled-without-provider-or-uri"),
+    pytest.param({"archival": {"visibility": {"enableRead": True}}}, ["visibility"], id="read-while-off"),
+    pytest.param({"namespaceDefaults": {"archival": {"history": {"state": "enabled"}, "visibility": {"URI": "file:///a"}}}},
+                 ["history", "visibility"], id="namespace-default-without-the-cluster"),
+])
+def test_archival_must_be_all_on_or_all_off(overrides, kinds):
+    assert problems(cfg=config_parsed(temporal_server_config_overrides=overrides))["archival"] == kinds
+
+
+# --- the keys the server ignores --------------------------------------------------------------
+
+def test_unknown_keys_are_named_by_their_path():
+    candidate = {"global": {"metrics": {"prometheus": {"listenAdress": "x", "timerType": "histogram"}}, "pprof": {"port": 1}},
+                 "persistence": {"datastores": {"custom": {"customDatastore": {"options": {"anything": 1}}}}},
+                 "servics": {}}
+    loaded = {"global": {"metrics": {"prometheus": {"timerType": "histogram"}}},
+              "persistence": {"datastores": {"custom": {"customDatastore": {"options": None}}}}}
+    assert server_plan.unknown_keys(candidate, loaded) == ["global.metrics.prometheus.listenAdress", "global.pprof", "servics"]
+    assert server_plan.unknown_keys(candidate, candidate) == []
+
+
+def test_the_role_passes_every_argument_of_each_filter():
+    """The role calls each server_* filter with all of its arguments by name (or the one positional after
+    its input), so a renamed or forgotten setting fails here rather than on a host."""
+    functions = {"server_" + name: getattr(server_plan, name) for name in (
+        "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
+    functions.update(server_problems=server_rules.problems, server_ports=server_rules.ports)
+    called = set()
+    for path in sorted(ROLE.glob("*/*.yml")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"temporalops\.temporal\.(server_\w+)(\()?", text):
+            name = match.group(1)
+            called.add(name)
+            expected = list(inspect.signature(functions[name]).parameters)[1:]
+            if not match.group(2):
+                assert expected == [], "%s: %s needs %s" % (path.name, name, expected)
+                continue
+            depth, end = 1, match.end()
+            while depth:
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                end += 1
+            arguments = text[match.end():end - 1]
+            named = re.findall(r"(?:^|,)\s*(\w+)=(?!=)", arguments)
+            if named:
+                assert named == expected, "%s: %s" % (path.name, name)
+            else:
+                assert len(expected) == 1, "%s: %s takes %s by name" % (path.name, name, expected)
+    assert called == set(functions)
 
 
 # --- against the real binary ----------------------------------------------------------------

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The temporal_server role's computations as filters. The logic lives in module_utils (server_plan,
+server_rules), where plain pytest tests it; this file only names it. Each filter is documented in
+the sidecar <filter name>.yml next to this file."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules
+
+
+class FilterModule(object):
+    """temporalops.temporal.server_*: the server role's units, upgrade walk and input checks."""
+
+    def filters(self):
+        return {
+            'server_units': server_plan.units,
+            'server_exec_start': server_plan.exec_start,
+            'server_upgrade_plan': server_plan.upgrade_plan,
+            'server_schema_newest': server_plan.schema_newest,
+            'server_schema_plan': server_plan.schema_plan,
+            'server_unknown_keys': server_plan.unknown_keys,
+            'server_problems': server_rules.problems,
+            'server_ports': server_rules.ports,
+        }
