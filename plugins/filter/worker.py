@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Filters of the temporal_worker role (plugins/module_utils/worker_model.py); documented in worker_*.yml.
+
+The secrets are a filter, not a fact of the action plugin worker_plan: a result shows in
+Ansible's output, a filter's value only where a task (with no_log) uses it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.temporalops.temporal.plugins.module_utils import worker_model
+
+
+def worker_secrets(instances, defaults=None):
+    return worker_model.secrets(instances, defaults or {})
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'worker_secrets': worker_secrets,
+        }

@@ -1,0 +1,365 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The workers of the temporal_worker role, resolved: each one merged over the defaults, with its
+queue, user, paths, command and environment worked out.
+
+Pure: what is on the controller comes in as arguments (the action plugin worker_plan finds the
+files), so that the role's model is tested as plain Python and worked out once per host.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import hashlib
+import json
+import re
+
+# Keys a worker (and temporal_worker_defaults) may have; name is per worker.
+KEYS = ['name', 'state', 'task_queue', 'task_queue_prefix', 'namespace', 'address', 'profile', 'config_file',
+        'api_key', 'api_key_file', 'tls', 'grpc_meta', 'codec', 'command', 'args', 'working_dir', 'user', 'group',
+        'environment', 'secret_environment', 'python', 'archive', 'files', 'tuning', 'health_check',
+        'hardening', 'read_write_paths', 'restart_sec']
+
+# The tuning keys, each with the TEMPORAL_WORKER_* variable it becomes (examples/workers/README.md).
+TUNING_VARS = {
+    'max_concurrent_workflow_tasks': 'TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    'max_concurrent_activities': 'TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES',
+    'max_concurrent_local_activities': 'TEMPORAL_WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES',
+    'workflow_pollers': 'TEMPORAL_WORKER_WORKFLOW_POLLERS',
+    'activity_pollers': 'TEMPORAL_WORKER_ACTIVITY_POLLERS',
+    'activities_per_second': 'TEMPORAL_WORKER_ACTIVITIES_PER_SECOND',
+    'task_queue_activities_per_second': 'TEMPORAL_WORKER_TASK_QUEUE_ACTIVITIES_PER_SECOND',
+    'sticky_schedule_to_start_timeout': 'TEMPORAL_WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT',
+    'graceful_stop_timeout': 'TEMPORAL_WORKER_GRACEFUL_STOP_TIMEOUT',
+    'deployment_name': 'TEMPORAL_WORKER_DEPLOYMENT_NAME',
+    'build_id': 'TEMPORAL_WORKER_BUILD_ID',
+}
+TLS_KEYS = ['enabled', 'ca_file', 'cert_file', 'key_file', 'key', 'server_name', 'disable_host_verification']
+PYTHON_KEYS = ['source', 'requirements', 'module', 'interpreter', 'pip_args', 'wheelhouse']
+ARCHIVE_KEYS = ['url', 'checksum', 'binary', 'version']
+
+# What each worker key defaults to when neither the worker nor temporal_worker_defaults sets it.
+BUILTIN = {
+    'state': 'present',
+    'address': '127.0.0.1:7233',
+    'namespace': 'default',
+    'args': [],
+    'environment': {},
+    'secret_environment': {},
+    'grpc_meta': {},
+    'tls': {},
+    'codec': {},
+    'tuning': {'graceful_stop_timeout': 30},
+    'health_check': True,
+    'hardening': {},
+    'read_write_paths': [],
+    'restart_sec': 5,
+}
+
+DEFAULT_INTERPRETER = '/usr/bin/python3'
+# Settings whose value is a file or directory on the controller (found as the copy module finds them).
+CONTROLLER_SETTINGS = ['python.source', 'python.requirements', 'python.wheelhouse', 'files.src']
+
+_TRUE = ('yes', 'on', 'true', '1')
+_FALSE = ('no', 'off', 'false', '0')
+
+
+def text(value):
+    """A value as Jinja's ~ and string filter write it (None as None, True as True)."""
+    return value if isinstance(value, str) else str(value)
+
+
+def get(value, key, default=''):
+    """value.key as the templates read it: the item of a dict, else the default (undefined)."""
+    if isinstance(value, dict) and key in value:
+        return value[key]
+    return default
+
+
+def to_bool(value):
+    """Ansible's bool filter, for the values it accepts (others: equal to 1)."""
+    if isinstance(value, (str, int)):
+        lowered = str(value).lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    return value == 1
+
+
+def to_json(value):
+    """Ansible's to_json: json.dumps with its defaults (ASCII, ', ' and ': ', keys unsorted)."""
+    return json.dumps(value, default=_json_default)
+
+
+def _json_default(value):
+    if hasattr(value, 'isoformat'):
+        return value.isoformat()
+    raise TypeError('%r is not JSON serializable' % (value,))
+
+
+def _merge(low, high):
+    """Ansible's combine(low, high, recursive=True) (merge_hash), key order included."""
+    if low == {} or low == high:
+        return dict(high)
+    if high == {}:
+        return low
+    result = dict(low)
+    for key, value in high.items():
+        if key in result and isinstance(result[key], dict) and isinstance(value, dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def merged(raw, defaults):
+    """One worker's settings: the built-in defaults, then temporal_worker_defaults, then its own."""
+    return _merge(copy.deepcopy(BUILTIN), _merge(copy.deepcopy(defaults), copy.deepcopy(raw)))
+
+
+def _controller_settings(w):
+    """(setting, path) of the controller files a merged worker names."""
+    python = get(w, 'python', {}) or {}
+    requirements = get(python, 'requirements')
+    paths = [get(python, 'source'), requirements if isinstance(requirements, str) else '',
+             get(python, 'wheelhouse'), get(get(w, 'files', {}) or {}, 'src')]
+    return [(key, path) for key, path in zip(CONTROLLER_SETTINGS, paths) if path]
+
+
+def controller_paths(instances, defaults):
+    """Every controller path the workers name, for the caller to look up before resolve()."""
+    paths = []
+    for raw in instances:
+        for setting in _controller_settings(merged(raw, defaults)):
+            path = setting[1]
+            if isinstance(path, str) and path not in paths:
+                paths.append(path)
+    return paths
+
+
+def _read(read_text, path):
+    return read_text(path) if callable(read_text) else read_text[path]
+
+
+def _float(value):
+    """Jinja's float filter: 0.0 for what is not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _int(value):
+    """Jinja's int filter on a float: truncated, 0 for NaN."""
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _json_copy(value):
+    """The value as the templates' to_json | from_json gave it (keys as strings, no shared dicts)."""
+    return json.loads(to_json(value))
+
+
+def _tls_env(tls, key_file):
+    """TEMPORAL_TLS_* of the TLS settings given (only those set: envconfig takes an empty one for TLS on)."""
+    env = {}
+    for var, value in [('TEMPORAL_TLS_CLIENT_CERT_PATH', get(tls, 'cert_file')), ('TEMPORAL_TLS_CLIENT_KEY_PATH', key_file),
+                       ('TEMPORAL_TLS_SERVER_CA_CERT_PATH', get(tls, 'ca_file')), ('TEMPORAL_TLS_SERVER_NAME', get(tls, 'server_name'))]:
+        if value:
+            env[var] = value
+    if get(tls, 'disable_host_verification', False):
+        env['TEMPORAL_TLS_DISABLE_HOST_VERIFICATION'] = 'true'
+    return env
+
+
+def _tuning_env(tuning):
+    env = {}
+    for key, value in tuning.items():
+        if key not in TUNING_VARS or value is None:
+            continue
+        var = TUNING_VARS[key]
+        if key.endswith('_pollers') and isinstance(value, dict):
+            env[var + '_AUTOSCALING'] = ','.join(text(get(value, part)) for part in ('min', 'initial', 'max'))
+        else:
+            env[var] = text(value)
+    return env
+
+
+def _one(raw, w, settings, found_paths, read_text):
+    """One worker resolved (the dict the role's tasks and templates read)."""
+    name = text(get(w, 'name'))
+    service = settings['service']
+    home = '%s/%s' % (settings['root'], name)
+    python = get(w, 'python', {}) or {}
+    archive = get(w, 'archive', {}) or {}
+    files = get(w, 'files', {}) or {}
+    tls = w['tls'] or {}
+    tuning = w['tuning'] or {}
+    codec = w['codec'] or {}
+    user = get(w, 'user') or 'temporal-worker-' + name
+    found = {}
+    for key, path in _controller_settings(w):
+        found[key] = found_paths.get(path, '') if isinstance(path, str) else ''
+
+    requirements = get(python, 'requirements', [])
+    if not isinstance(requirements, str):
+        requirements_text = '\n'.join(text(line) for line in (requirements or []))
+    elif found.get('python.requirements'):
+        requirements_text = _read(read_text, found['python.requirements'])
+    else:
+        requirements_text = ''
+    venv_key = hashlib.sha256(to_json([requirements_text, get(python, 'interpreter', DEFAULT_INTERPRETER),
+                                       get(python, 'pip_args', [])]).encode('utf-8')).hexdigest()
+    venv = '%s/venvs/%s' % (home, venv_key[:12])
+    archive_version = text(get(archive, 'version')) or re.sub('^sha256:', '', text(get(archive, 'checksum')))[:12]
+    archive_dir = '%s/workers/%s/%s' % (settings['install_root'], name, archive_version)
+
+    command = get(w, 'command', [])
+    command = command.split() if isinstance(command, str) else command
+    if python:
+        command = [venv + '/bin/python', '-m', get(python, 'module')]
+    elif archive:
+        command = ['%s/%s' % (archive_dir, re.sub('^/+', '', text(get(archive, 'binary'))))]
+    first = command[0] if command else ''
+    app_dir = home + '/app'
+    config_file = get(w, 'config_file') or '%s/%s.toml' % (settings['config_dir'], name)
+    key_file = get(tls, 'key_file') or ('%s/%s.tls.key' % (settings['config_dir'], name) if get(tls, 'key') else '')
+    # TLS on or off when set (enabled, or any TLS key); unset leaves it to the SDK, which turns it
+    # on with an API key.
+    tls_keys_set = bool(get(tls, 'cert_file') or key_file or get(tls, 'ca_file') or get(tls, 'server_name'))
+    enabled = get(tls, 'enabled', None)
+    tls_on = to_bool(enabled) if enabled is not None else (True if tls_keys_set else None)
+
+    prefix = get(w, 'task_queue_prefix')
+    env = {'TEMPORAL_ADDRESS': w['address'], 'TEMPORAL_NAMESPACE': w['namespace'],
+           'TEMPORAL_TASK_QUEUE': (text(prefix) + '-' if prefix else '') + text(get(w, 'task_queue') or name),
+           'TEMPORAL_CONFIG_FILE': config_file}
+    if get(w, 'profile'):
+        env['TEMPORAL_PROFILE'] = w['profile']
+    if tls_on is not None:
+        env['TEMPORAL_TLS'] = text(tls_on).lower()
+    if tls_on:
+        env.update(_tls_env(tls, key_file))
+    if get(codec, 'endpoint'):
+        env['TEMPORAL_CODEC_ENDPOINT'] = codec['endpoint']
+    env.update(_tuning_env(tuning))
+    if python:
+        env['PYTHONUNBUFFERED'] = '1'
+    env.update(w['environment'] or {})
+
+    grpc_meta = w['grpc_meta'] or {}
+    # Secrets stay out of the model (its items show in Ansible's output): secrets() has them.
+    secret_names = ((['TEMPORAL_API_KEY'] if get(w, 'api_key') or get(w, 'api_key_file') else [])
+                    + (['TEMPORAL_CODEC_AUTH'] if get(codec, 'auth') else [])
+                    + ['TEMPORAL_GRPC_META_' + text(header).upper().replace('-', '_') for header in grpc_meta]
+                    + list(w['secret_environment'] or {}))
+    graceful = get(tuning, 'graceful_stop_timeout', 30)
+    # The program, when files brings it (configure.yml makes it executable).
+    copied_program = first if files and not (python or archive) and command and text(first).startswith(app_dir + '/') else ''
+    # Files on the host the worker needs, by setting, with the test(1) flag its user must pass.
+    at = 'temporal_worker_instances[%s]' % name
+    host_files = [[at + '.tls.' + key, tls[key], '-r'] for key in ('cert_file', 'key_file', 'ca_file') if get(tls, key)]
+    if get(w, 'config_file'):
+        host_files.append([at + '.config_file', w['config_file'], '-r'])
+    if python:
+        host_files.append([at + '.python.interpreter', get(python, 'interpreter', DEFAULT_INTERPRETER), '-x'])
+    # A command copied with files is checked once it is there (configure.yml).
+    elif not archive and command and text(first).startswith('/') and not copied_program:
+        host_files.append([at + '.command', first, '-x'])
+
+    return {
+        'name': name,
+        'raw_keys': list(raw),
+        'raw_user': get(raw, 'user'),
+        'has_api_key': bool(get(w, 'api_key')),
+        'state': w['state'],
+        'unit': '%s@%s.service' % (service, name),
+        'queue': env['TEMPORAL_TASK_QUEUE'],
+        'address': w['address'],
+        'connection_set': [key for key in ('address', 'namespace') if key in settings['defaults_keys'] or key in raw],
+        'namespace': w['namespace'],
+        'user': user,
+        'group': get(w, 'group') or user,
+        'home': home,
+        'deliveries': [kind for kind, given in (('python', python), ('archive', archive), ('command', get(w, 'command', [])))
+                       if given],
+        'python': python,
+        'requirements_text': requirements_text,
+        'venv': venv,
+        'archive': archive,
+        'archive_version': archive_version,
+        'archive_dir': archive_dir,
+        'files': files,
+        'copied_program': copied_program,
+        'app_dir': app_dir,
+        'found': found,
+        'command': command + [text(arg) for arg in get(w, 'args', [])],
+        'working_dir': get(w, 'working_dir') or (app_dir if get(python, 'source') or files else '/var/lib/%s/%s' % (service, name)),
+        'config_file': config_file,
+        'own_config_file': not get(w, 'config_file'),
+        'profile': get(w, 'profile'),
+        'tls': dict((key, value) for key, value in tls.items() if key != 'key'),
+        'has_tls_key': bool(get(tls, 'key')),
+        'tls_on': tls_on,
+        'tls_keys_set': tls_keys_set,
+        'key_file': key_file,
+        'api_key_file': get(w, 'api_key_file'),
+        'env': env,
+        'secret_names': secret_names,
+        'grpc_headers': list(grpc_meta),
+        'grpc_headers_empty': [header for header, value in grpc_meta.items() if value in (None, '')],
+        'tuning': tuning,
+        'graceful_stop_timeout': graceful,
+        'timeout_stop_sec': '%ds' % _int(_float(graceful) + 15),
+        'restart_sec': text(w['restart_sec']) + 's',
+        'health_check': to_bool(w['health_check']),
+        'hardening': w['hardening'] or {},
+        'read_write_paths': w['read_write_paths'] or [],
+        'host_files': host_files,
+        'program': [at + '.command', first, '-x'],
+        'env_file': '%s/%s.env' % (settings['config_dir'], name),
+        'dropin_dir': '/etc/systemd/system/%s@%s.service.d' % (service, name),
+    }
+
+
+def resolve(instances, defaults, root, config_dir, install_root, service, found_paths, read_text):
+    """Every worker of temporal_worker_instances resolved, in order, as JSON-ready dicts.
+
+    found_paths maps each path of controller_paths() to the file found on the controller ('' for
+    none); read_text(path) (or a dict by path) gives a requirements file's text. Bad settings do
+    not fail here where they can be told: worker_checks.check() reads them from the result.
+    """
+    settings = {'root': root, 'config_dir': config_dir, 'install_root': install_root, 'service': service,
+                'defaults_keys': list(defaults)}
+    return _json_copy([_one(raw, merged(raw, defaults), settings, found_paths, read_text) for raw in instances])
+
+
+def secrets(instances, defaults):
+    """Each worker's secrets by name, {env, api_key, grpc_meta, tls_key}: for tasks with no_log only.
+
+    API keys read from files on the host are added where the secrets file is written.
+    """
+    result = {}
+    for raw in instances:
+        w = merged(raw, defaults)
+        codec = w['codec'] or {}
+        grpc_meta = w['grpc_meta'] or {}
+        env = {}
+        if get(w, 'api_key'):
+            env['TEMPORAL_API_KEY'] = w['api_key']
+        if get(codec, 'auth'):
+            env['TEMPORAL_CODEC_AUTH'] = codec['auth']
+        for header, value in grpc_meta.items():
+            env['TEMPORAL_GRPC_META_' + text(header).upper().replace('-', '_')] = text(value)
+        env.update(w['secret_environment'] or {})
+        result[text(get(w, 'name'))] = {'env': env, 'api_key': get(w, 'api_key'), 'grpc_meta': grpc_meta,
+                                        'tls_key': get(w['tls'] or {}, 'key')}
+    return _json_copy(result)
