@@ -117,7 +117,8 @@ units:
     - For each unit of O(units), C(exists) (systemd has a unit file for it), C(load_state), C(active_state),
       C(sub_state), C(unit_file_state), C(fragment_path), C(main_pid), C(restarts), C(active_since)
       (when the unit last became active) and C(main_started) (when its main process started), both in seconds
-      since the epoch (0 when unset), and C(exe), the binary the main process runs (empty when none runs).
+      since the epoch (0 when unset), C(exe), the binary the main process runs (empty when none runs),
+      C(exec_start), the command line systemd would run (as C(systemctl show) prints it), and C(drop_in_paths).
   returned: always
   type: dict
 users:
@@ -147,7 +148,7 @@ from ansible.module_utils.basic import AnsibleModule
 MAX_READ = 64 * 1024
 RELEASE = re.compile(r'^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$')
 UNIT_PROPERTIES = ('Id', 'LoadState', 'ActiveState', 'SubState', 'UnitFileState', 'FragmentPath', 'MainPID',
-                   'NRestarts', 'ActiveEnterTimestamp', 'ExecMainStartTimestamp')
+                   'NRestarts', 'ActiveEnterTimestamp', 'ExecMainStartTimestamp', 'ExecStart', 'DropInPaths')
 UNIX_TIME = re.compile(r'^@([0-9]+)$')
 KINDS = ((stat.S_ISLNK, 'link'), (stat.S_ISREG, 'file'), (stat.S_ISDIR, 'directory'))
 
@@ -259,6 +260,8 @@ def describe_units(module, names):
             'active_since': unix_seconds(block.get('ActiveEnterTimestamp', '')),
             'main_started': unix_seconds(block.get('ExecMainStartTimestamp', '')),
             'exe': process_binary(pid),
+            'exec_start': block.get('ExecStart', ''),
+            'drop_in_paths': block.get('DropInPaths', '').split(),
         }
     return units
 

@@ -109,6 +109,9 @@ SHOWN = (
     'Id=temporal-server.service\nLoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\n'
     'FragmentPath=/etc/systemd/system/temporal-server.service\nMainPID=%d\nNRestarts=2\n'
     'ActiveEnterTimestamp=@1733400000\nExecMainStartTimestamp=@1733399990\n'
+    'ExecStart={ path=/opt/temporal/server/1.32.2/temporal-server ; argv[]=/opt/temporal/server/1.32.2/temporal-server start ; '
+    'ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n'
+    'DropInPaths=/etc/systemd/system/temporal-server.service.d/a.conf /run/systemd/system/temporal-server.service.d/b.conf\n'
     '\n'
     'Id=temporal-ui.service\nLoadState=not-found\nActiveState=inactive\nSubState=dead\nUnitFileState=\n'
     'FragmentPath=\nMainPID=0\nNRestarts=0\nActiveEnterTimestamp=\nExecMainStartTimestamp=\n'
@@ -124,7 +127,12 @@ def test_units_are_read_in_one_systemctl_call_with_the_binary_each_runs(monkeypa
     assert server == {'exists': True, 'load_state': 'loaded', 'active_state': 'active', 'sub_state': 'running',
                       'unit_file_state': 'enabled', 'fragment_path': '/etc/systemd/system/temporal-server.service',
                       'main_pid': pid, 'restarts': 2, 'active_since': 1733400000, 'main_started': 1733399990,
-                      'exe': os.readlink('/proc/%d/exe' % pid)}
+                      'exe': os.readlink('/proc/%d/exe' % pid),
+                      'exec_start': server['exec_start'],
+                      'drop_in_paths': ['/etc/systemd/system/temporal-server.service.d/a.conf',
+                                        '/run/systemd/system/temporal-server.service.d/b.conf']}
+    assert 'argv[]=/opt/temporal/server/1.32.2/temporal-server start' in server['exec_start']
+    assert ui['drop_in_paths'] == [] and ui['exec_start'] == ''
     assert ui['exists'] is False and ui['main_pid'] == 0 and ui['exe'] == '' and ui['active_since'] == 0
 
 
