@@ -19,6 +19,10 @@ CASES = [
     pytest.param(PRESET, {"temporal_dev_server_port": 70000}, "Ports must be between 1 and 65535",
                  id="port-out-of-range"),
     pytest.param(PRESET, {"temporal_dev_server_ui_port": 7233}, "Each listener needs its own port", id="port-clash"),
+    # As -e temporal_dev_server_port=http gives it: a string that is no number (the argument
+    # spec owns types; "7300" passes it and is converted).
+    pytest.param(PRESET, {"temporal_dev_server_port": "http"},
+                 "argument 'temporal_dev_server_port' is of type str and we were unable to convert to int", id="port-not-a-number"),
     pytest.param(PRESET, {"temporal_cli_version": "v1.5"}, "temporal_cli_version 'v1.5' is not a release version", id="malformed-version"),
     pytest.param(PRESET, {"temporal_install_arch_map": {"s390x": "s390x"}}, "has no release archive; supported: s390x",
                  id="unsupported-arch"),
