@@ -11,7 +11,7 @@ tree="$CACHE_DIR/ansible-test/$(basename "$(collections_dir)")/ansible_collectio
 rm -rf "$tree"
 mkdir -p "$tree"
 (cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard \
-  | xargs -0 -I{} sh -c 'if test -e "{}"; then printf "%s\0" "{}"; fi' \
+  | xargs -0 -n1 sh -c 'if test -e "$1"; then printf "%s\0" "$1"; fi' sh \
   | tar --null -T - -cf -) | tar -C "$tree" -xf -
 # ansible-test only looks at files git knows: give the copy its own repository.
 (cd "$tree" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm snapshot)

@@ -11,7 +11,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules
+
+
+def server_setting_problems(settings, config, units):
+    try:
+        return server_rules.setting_problems(settings, config, units)
+    except KeyError as error:
+        raise AnsibleFilterError('the settings lack %s' % error)
 
 
 class FilterModule(object):
@@ -27,4 +36,5 @@ class FilterModule(object):
             'server_unknown_keys': server_plan.unknown_keys,
             'server_problems': server_rules.problems,
             'server_ports': server_rules.ports,
+            'server_setting_problems': server_setting_problems,
         }

@@ -23,6 +23,10 @@ def _checked(function, *args):
         raise AnsibleFilterError('the settings lack %s' % error)
 
 
+def ui_problems(settings):
+    return _checked(ui_config.problems, settings)
+
+
 def ui_config_filter(settings):
     return _checked(ui_config.config, settings)
 
@@ -38,6 +42,7 @@ def ui_unit_hardening(port):
 class FilterModule(object):
     def filters(self):
         return {
+            'ui_problems': ui_problems,
             'ui_config': ui_config_filter,
             'ui_local_url': ui_local_url,
             'ui_unit_hardening': ui_unit_hardening,

@@ -15,10 +15,12 @@ import re
 
 
 def links_to_fix(host_paths, install_dir, bin_dir, binaries):
-    """The binaries whose link in BIN_DIR is missing or points anywhere but INSTALL_DIR."""
+    """The binaries whose link in BIN_DIR is missing or points anywhere but INSTALL_DIR.
+
+    HOST_PATHS is keyed as the install flow asked host_info: BIN_DIR, '/', the binary."""
     wrong = []
     for binary in binaries:
-        found = host_paths.get(posixpath.join(bin_dir, binary)) or {}
+        found = host_paths.get('%s/%s' % (bin_dir, binary)) or {}
         if found.get('type') != 'link' or found.get('target') != posixpath.join(install_dir, binary):
             wrong.append(binary)
     return wrong

@@ -13,8 +13,8 @@ module: cluster_info
 short_description: Health, version and capabilities of a Temporal service
 version_added: 0.1.0
 description:
-  - Asks the Temporal frontend whether it is serving, which server version and capabilities it has,
-    and how the cluster is set up (its name, id and history shard count).
+  - Asks the Temporal frontend whether it is serving, and which server version and capabilities it has.
+  - With O(cluster_details), also how the cluster is set up (its name, id and history shard count).
   - Can wait until the service is serving, for example right after it was (re)started.
 author:
   - temporalops maintainers (@temporalops)
@@ -30,6 +30,12 @@ options:
       - How long O(wait_for) waits, in seconds or as a duration such as V(2m).
     type: str
     default: 60s
+  cluster_details:
+    description:
+      - Also read the cluster's name, id and history shard count (C(temporal operator cluster describe)).
+      - With an authorizer, that call needs a system reader's credentials, which the health check does not.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - temporalops.temporal.connection
   - temporalops.temporal.attributes.INFO_MODULE
@@ -49,7 +55,17 @@ EXAMPLES = r'''
 
 - name: Show it
   ansible.builtin.debug:
-    msg: "Temporal {{ cluster.server_version }} is {{ cluster.status }}, {{ cluster.history_shard_count }} history shards"
+    msg: "Temporal {{ cluster.server_version }} is {{ cluster.status }}"
+
+- name: Read how many history shards the cluster has
+  temporalops.temporal.cluster_info:
+    address: 127.0.0.1:7233
+    cluster_details: true
+  register: cluster
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ cluster.history_shard_count }} history shards"
 '''
 
 RETURN = r'''
@@ -70,18 +86,18 @@ capabilities:
   sample: {"supportsSchedules": true, "nexus": true}
 cluster_name:
   description: Name of the cluster (C(clusterMetadata.currentClusterName) in the server's configuration).
-  returned: success
+  returned: with O(cluster_details)
   type: str
   sample: active
 cluster_id:
   description: Id the cluster got when its database was first set up.
-  returned: success
+  returned: with O(cluster_details)
   type: str
 history_shard_count:
   description:
     - Number of history shards the cluster's database was initialised with.
     - It never changes for a database; a server configured with another count keeps this one.
-  returned: success
+  returned: with O(cluster_details), when the server reports it
   type: int
   sample: 512
 '''
@@ -111,6 +127,7 @@ def main():
         argument_spec=connection_argument_spec(
             wait_for=dict(type='bool', default=False),
             wait_timeout=dict(type='str', default='60s'),
+            cluster_details=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -120,16 +137,15 @@ def main():
     else:
         status = cli.run(['operator', 'cluster', 'health']).get('status')
     system = cli.run(['operator', 'cluster', 'system'])
-    described = cli.run(['operator', 'cluster', 'describe'])
-    module.exit_json(
-        changed=False,
-        status=status,
-        server_version=system.get('serverVersion'),
-        capabilities=system.get('capabilities', {}),
-        cluster_name=described.get('clusterName', ''),
-        cluster_id=described.get('clusterId', ''),
-        history_shard_count=int(described.get('historyShardCount') or 0),
-    )
+    result = dict(changed=False, status=status, server_version=system.get('serverVersion'),
+                  capabilities=system.get('capabilities', {}))
+    if module.params['cluster_details']:
+        described = cli.run(['operator', 'cluster', 'describe'])
+        result.update(cluster_name=described.get('clusterName', ''), cluster_id=described.get('clusterId', ''))
+        # Left out, not 0, when the server does not say: 0 would read as a shard count.
+        if described.get('historyShardCount'):
+            result['history_shard_count'] = int(described['historyShardCount'])
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: host_info
 short_description: Read what the collection's roles need to know about a host, in one call
-version_added: 1.6.0
+version_added: 0.1.0
 description:
   - Reads files, install trees, systemd units, users, groups and Debian packages in one module
     call, so that a role reads the host once and decides on the controller.
@@ -21,31 +21,32 @@ author:
 options:
   paths:
     description:
-      - Paths to describe without following a final symbolic link, as M(ansible.builtin.stat) does
+      - Absolute paths to describe without following a final symbolic link, as M(ansible.builtin.stat) does
         with O(ansible.builtin.stat#module:follow=false).
+      - The result is keyed by each path exactly as given (no C(~) or variable expansion).
     type: list
-    elements: path
+    elements: str
     default: []
   checksums:
     description:
       - Return the SHA-1 of each regular file in O(paths) (the digest M(ansible.builtin.stat),
         M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
     type: bool
-    default: true
+    default: false
   read:
     description:
       - Small text files whose content to return (at most 64 KiB each; a larger file is refused).
       - Never name a file holding a secret, since the content is part of the result.
     type: list
-    elements: path
+    elements: str
     default: []
   versions:
     description:
       - Directories holding one subdirectory per installed release (such as C(/opt/temporal/server)).
-      - Each subdirectory named like a release (C(1.31.2), C(1.31.2-rc.1)) is listed with its
-        modification time and whether it holds O(marker).
+      - Each subdirectory named like a release (the shell pattern C([0-9]*.[0-9]*.[0-9]*), such as C(1.31.2)
+        or C(1.31.2-rc.1)) is listed with its modification time and whether it holds O(marker).
     type: list
-    elements: path
+    elements: str
     default: []
   marker:
     description: The file an install writes last into a release's directory, once it is complete.
@@ -137,6 +138,7 @@ packages:
 '''
 
 import errno
+import fnmatch
 import grp
 import os
 import pwd
@@ -146,7 +148,7 @@ import stat
 from ansible.module_utils.basic import AnsibleModule
 
 MAX_READ = 64 * 1024
-RELEASE = re.compile(r'^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$')
+RELEASE_GLOB = '[0-9]*.[0-9]*.[0-9]*'
 UNIT_PROPERTIES = ('Id', 'LoadState', 'ActiveState', 'SubState', 'UnitFileState', 'FragmentPath', 'MainPID',
                    'NRestarts', 'ActiveEnterTimestamp', 'ExecMainStartTimestamp', 'ExecStart', 'DropInPaths')
 UNIX_TIME = re.compile(r'^@([0-9]+)$')
@@ -180,11 +182,14 @@ def describe_path(module, path, checksums):
 
 def read_text(module, path):
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
     except OSError as error:
         if error.errno in (errno.ENOENT, errno.ENOTDIR):
             return None
         raise
+    if not stat.S_ISREG(info.st_mode):
+        module.fail_json(msg='host_info reads regular files only; %s is not one.' % path)
+    size = info.st_size
     if size > MAX_READ:
         module.fail_json(msg='host_info reads files of at most %d bytes; %s has %d.' % (MAX_READ, path, size))
     with open(path, 'rb') as handle:
@@ -201,7 +206,7 @@ def list_versions(root, marker):
     found = []
     for name in names:
         path = os.path.join(root, name)
-        if RELEASE.match(name) and os.path.isdir(path) and not os.path.islink(path):
+        if fnmatch.fnmatchcase(name, RELEASE_GLOB) and os.path.isdir(path) and not os.path.islink(path):
             found.append({'name': name, 'path': path, 'mtime': os.path.getmtime(path),
                           'complete': os.path.isfile(os.path.join(path, marker))})
     return sorted(found, key=lambda item: item['mtime'], reverse=True)
@@ -313,10 +318,10 @@ def lookup_groups(names):
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            paths=dict(type='list', elements='path', default=[]),
-            checksums=dict(type='bool', default=True),
-            read=dict(type='list', elements='path', default=[]),
-            versions=dict(type='list', elements='path', default=[]),
+            paths=dict(type='list', elements='str', default=[]),
+            checksums=dict(type='bool', default=False),
+            read=dict(type='list', elements='str', default=[]),
+            versions=dict(type='list', elements='str', default=[]),
             marker=dict(type='str', default='.temporalops-installed'),
             units=dict(type='list', elements='str', default=[]),
             users=dict(type='list', elements='str', default=[]),

@@ -370,7 +370,7 @@ def test_exec_start_of_a_unit():
 # --- the listeners ------------------------------------------------------------------------------
 
 def listeners(**overrides):
-    """server_ports with the settings the role's validation passes (overrides or defaults)."""
+    """server_ports with the role's settings (overrides or defaults), as server_rules.setting_problems calls it."""
     names = ["%s_%s_port" % (service, kind) for service in ("frontend", "history", "matching", "worker", "internal_frontend")
              for kind in ("grpc", "membership", "http") if kind != "http" or "frontend" in service]
     return server_rules.ports(setting("services", overrides), units(**overrides), setting("unit_per_service", overrides),
@@ -411,7 +411,7 @@ PLUGINS = ["postgres12", "postgres12_pgx", "sqlite"]
 
 
 def problems(cfg=None, dynamic_config=None, namespaces=None):
-    """server_problems of the default config (or CFG) with the role's lists (tasks/validate.yml)."""
+    """server_problems of the default config (or CFG) with the role's lists (as server_rules.setting_problems calls it)."""
     return server_rules.problems(config_parsed() if cfg is None else cfg, dynamic_config or {}, namespaces or [], [],
                                  DC_CONSTRAINTS, NAMESPACE_KEYS, PLUGINS)
 
@@ -476,7 +476,7 @@ def test_the_role_passes_every_argument_of_each_filter():
     its input), so a renamed or forgotten setting fails here rather than on a host."""
     functions = {"server_" + name: getattr(server_plan, name) for name in (
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
-    functions.update(server_problems=server_rules.problems, server_ports=server_rules.ports)
+    functions.update(server_setting_problems=server_rules.setting_problems)
     called = set()
     for path in sorted(ROLE.glob("*/*.yml")):
         text = path.read_text(encoding="utf-8")

@@ -323,3 +323,129 @@ def test_ui_server_reads_the_sign_in_settings_over_the_base(ui_binary, tmp_path)
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_args, **_kwargs):
         return None
+
+
+# The checks of tasks/validate.yml (ui_config.problems, filter ui_problems): the settings the task
+# hands the filter, the role's settings with sign-in and timeouts.
+CHECKED = SETTINGS + ["temporal_ui_oidc_enabled", "temporal_ui_oidc_client_id", "temporal_ui_oidc_provider_url",
+                      "temporal_ui_oidc_callback_url", "temporal_ui_health_timeout", "temporal_ui_frontend_check_timeout"]
+OIDC = dict(temporal_ui_oidc_enabled=True, temporal_ui_oidc_client_id="ui", temporal_ui_oidc_provider_url="https://id.example.com",
+            temporal_ui_oidc_callback_url="https://ui.example.com/auth/sso/callback")
+
+
+def problems(**overrides):
+    merged = dict(DEFAULTS, **overrides)
+    return ui_config.problems({name: merged[name] for name in CHECKED})
+
+
+def test_the_defaults_and_a_full_setup_have_no_problem():
+    assert problems() == []
+    assert problems(temporal_ui_frontend_address="dns:///frontends.internal:7233", temporal_ui_listen_address="::",
+                    temporal_ui_port=443, temporal_ui_public_path="/temporal", temporal_ui_codec_endpoint="https://codec.example.com/x",
+                    temporal_ui_cors_allow_origins=["https://a.example.com", "http://b:8080"], temporal_ui_tls_enabled=True,
+                    temporal_ui_tls_ca_file="/etc/ssl/ca.pem", temporal_ui_tls_cert_file="/etc/ui/c.pem",
+                    temporal_ui_tls_key_file="/etc/ui/k.pem", temporal_ui_https_cert_file="/etc/ui/h.pem",
+                    temporal_ui_https_key_file="/etc/ui/h.key", **OIDC) == []
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    pytest.param({"temporal_ui_frontend_address": "temporal.internal"},
+                 "temporal_ui_frontend_address 'temporal.internal' must be host:port of the Temporal frontend (gRPC), or dns:///name:port"
+                 " for every address a DNS name resolves to.", id="frontend-address"),
+    # fullmatch: a trailing newline is no part of a host:port ('$' would take it).
+    pytest.param({"temporal_ui_frontend_address": "127.0.0.1:7233\n"},
+                 "temporal_ui_frontend_address '127.0.0.1:7233\n' must be host:port of the Temporal frontend (gRPC), or dns:///name:port"
+                 " for every address a DNS name resolves to.", id="frontend-address-newline"),
+    pytest.param({"temporal_ui_listen_address": "[::1]"},
+                 "temporal_ui_listen_address '[::1]' must be an IPv4 or IPv6 address (no brackets) or a host name of this host;"
+                 " 0.0.0.0 listens on every IPv4 address, :: on every address.", id="listen-address"),
+    pytest.param({"temporal_ui_port": 70000}, "temporal_ui_port must be between 1 and 65535, not 70000.", id="port"),
+    pytest.param({"temporal_ui_port": "http"}, "temporal_ui_port must be a whole number, not 'http'.", id="port-not-a-number"),
+    pytest.param({"temporal_ui_public_path": "/temporal/"},
+                 "temporal_ui_public_path '/temporal/' must be empty (the UI at /) or a path that starts with '/' and does not end with"
+                 " one, such as /temporal.", id="public-path"),
+    pytest.param({"temporal_ui_codec_endpoint": "codec.example.com"},
+                 "temporal_ui_codec_endpoint 'codec.example.com' must be an http:// or https:// URL (or empty).", id="codec"),
+    pytest.param({"temporal_ui_cors_allow_origins": ["https://a.example.com", "https://b.example.com/path", "ftp://c"]},
+                 "temporal_ui_cors_allow_origins takes origins (scheme://host[:port], no path); invalid:"
+                 " ['https://b.example.com/path', 'ftp://c'].", id="cors"),
+    pytest.param({"temporal_ui_tls_enabled": True, "temporal_ui_tls_cert_file": "/etc/ui/c.pem"},
+                 "temporal_ui_tls_cert_file and temporal_ui_tls_key_file go together (mTLS to the frontend): set both or neither.",
+                 id="tls-pair"),
+    pytest.param({"temporal_ui_tls_server_name": "frontend.internal"},
+                 "temporal_ui_tls_ca_file, _cert_file and _server_name take effect only with temporal_ui_tls_enabled: true.",
+                 id="tls-files-without-tls"),
+    pytest.param({"temporal_ui_tls_enabled": "maybe"}, "temporal_ui_tls_enabled must be true or false, not 'maybe'.",
+                 id="tls-not-a-boolean"),
+    pytest.param({"temporal_ui_https_key_file": "/etc/ui/h.key"},
+                 "temporal_ui_https_cert_file and temporal_ui_https_key_file go together (HTTPS on the UI): set both or neither.",
+                 id="https-pair"),
+    pytest.param({"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca_file": "/root/ca.pem", "temporal_ui_tls_cert_file": "/tmp/c",
+                  "temporal_ui_tls_key_file": "/rootless/k", "temporal_ui_https_cert_file": "/home",
+                  "temporal_ui_https_key_file": "/run/user/0/k"},
+                 "The UI's service cannot see temporal_ui_tls_ca_file, temporal_ui_tls_cert_file, temporal_ui_https_cert_file,"
+                 " temporal_ui_https_key_file: its unit hides /home, /root and /run/user (ProtectHome) and has a /tmp and /var/tmp"
+                 " of its own (PrivateTmp). Keep certificates and keys under /etc.", id="hidden-files"),
+    pytest.param(dict(OIDC, temporal_ui_oidc_client_id=""),
+                 "temporal_ui_oidc_enabled needs temporal_ui_oidc_client_id, the client id registered with the provider.",
+                 id="oidc-client-id"),
+    pytest.param(dict(OIDC, temporal_ui_oidc_provider_url="id.example.com"),
+                 "temporal_ui_oidc_enabled needs temporal_ui_oidc_provider_url, the provider's URL (its"
+                 " /.well-known/openid-configuration must answer when the UI starts).", id="oidc-provider-url"),
+    pytest.param(dict(OIDC, temporal_ui_public_path="/temporal", temporal_ui_oidc_callback_url="https://ui.example.com/temporal"),
+                 "temporal_ui_oidc_enabled needs temporal_ui_oidc_callback_url, the UI's public URL followed by /auth/sso/callback"
+                 " (such as https://temporal.example.com/temporal/auth/sso/callback), registered with the provider.",
+                 id="oidc-callback-url"),
+    pytest.param({"temporal_ui_oidc_enabled": "sometimes"}, "temporal_ui_oidc_enabled must be true or false, not 'sometimes'.",
+                 id="oidc-not-a-boolean"),
+    pytest.param({"temporal_ui_frontend_check_timeout": 0},
+                 "temporal_ui_health_timeout and temporal_ui_frontend_check_timeout must be positive numbers of seconds.",
+                 id="timeouts"),
+    pytest.param({"temporal_ui_health_timeout": "1m"}, "temporal_ui_health_timeout must be a whole number, not '1m'.",
+                 id="timeout-not-a-number"),
+])
+def test_each_check_tells_its_problem(overrides, message):
+    assert problems(**overrides) == [message]
+
+
+def test_every_problem_at_once_in_the_order_of_the_checks():
+    found = problems(temporal_ui_frontend_address="x", temporal_ui_port=0, temporal_ui_codec_endpoint="x",
+                     temporal_ui_https_key_file="/etc/k", temporal_ui_oidc_enabled=True, temporal_ui_health_timeout=0)
+    assert [message.split(" ", 1)[0] for message in found] == [
+        "temporal_ui_frontend_address", "temporal_ui_port", "temporal_ui_codec_endpoint", "temporal_ui_https_cert_file",
+        "temporal_ui_oidc_enabled", "temporal_ui_oidc_enabled", "temporal_ui_oidc_enabled", "temporal_ui_health_timeout"]
+
+
+def test_numbers_and_booleans_from_the_command_line_are_checked_as_such():
+    """-e gives strings: 'false' is off (the sign-in checks do not apply), '443' a port."""
+    assert problems(temporal_ui_port="443", temporal_ui_oidc_enabled="false", temporal_ui_tls_enabled="yes",
+                    temporal_ui_tls_ca_file="/etc/ssl/ca.pem", temporal_ui_health_timeout="30",
+                    temporal_ui_frontend_check_timeout="5") == []
+    assert problems(temporal_ui_tls_enabled="no", temporal_ui_tls_ca_file="/etc/ssl/ca.pem") == [
+        "temporal_ui_tls_ca_file, _cert_file and _server_name take effect only with temporal_ui_tls_enabled: true."]
+
+
+def test_the_checked_files_are_the_files_the_role_reads():
+    assert list(ui_config.FILE_SETTINGS) == list(load(ROLES / "temporal_ui" / "vars" / "main.yml")["__temporal_ui_files"])
+
+
+def test_the_filter_reports_missing_settings():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.temporalops.temporal.plugins.filter.ui import FilterModule
+    ui_problems = FilterModule().filters()["ui_problems"]
+    assert ui_problems(dict(settings(), **OIDC, temporal_ui_health_timeout=1, temporal_ui_frontend_check_timeout=1)) == []
+    with pytest.raises(AnsibleFilterError, match="the settings lack 'temporal_ui_oidc_enabled'"):
+        ui_problems(settings())
+
+
+@pytest.mark.parametrize(("overrides", "phrase"), [
+    ({"temporal_ui_frontend_address": "temporal.internal"}, "temporal_ui_frontend_address 'temporal.internal' must be host:port"),
+    ({"temporal_ui_public_path": "temporal"}, "temporal_ui_public_path 'temporal' must be empty"),
+    ({"temporal_ui_public_path": "/temporal/"}, "temporal_ui_public_path '/temporal/' must be empty"),
+    (dict(OIDC, temporal_ui_oidc_client_id=""), "temporal_ui_oidc_enabled needs temporal_ui_oidc_client_id"),
+    ({"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca_file": "/root/ca.pem"}, "The UI's service cannot see temporal_ui_tls_ca_file"),
+    ({"temporal_ui_codec_endpoint": "codec.example.com"}, "temporal_ui_codec_endpoint 'codec.example.com' must be an http"),
+])
+def test_the_phrases_molecule_looks_for_are_in_the_message(overrides, phrase):
+    """molecule/production/tests/test_ui.py (CASES) finds these in the failed run's output."""
+    assert phrase in " ".join(problems(**overrides))

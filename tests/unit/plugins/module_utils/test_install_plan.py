@@ -35,6 +35,11 @@ def test_links_anywhere_else_are_fixed(found):
     assert links_to_fix(host, ROOT + '/1.5.1', '/usr/local/bin', ['temporal']) == ['temporal']
 
 
+def test_a_bin_dir_with_a_trailing_slash_finds_the_links_as_they_were_read():
+    host = {'/usr/local/bin//temporal': link(ROOT + '/1.5.1/temporal')}
+    assert links_to_fix(host, ROOT + '/1.5.1', '/usr/local/bin/', ['temporal']) == []
+
+
 def test_only_the_wrong_links_of_several_binaries():
     server = '/opt/temporal/server/1.32.2'
     host = {'/usr/local/bin/temporal-server': link(server + '/temporal-server'),

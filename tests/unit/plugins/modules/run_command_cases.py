@@ -19,6 +19,7 @@ A test_<module>.yaml file holds a list of cases:
           env: {TEMPORAL_API_KEY: ''}   # optional: these must be in the CLI's environment
       output: {changed: true}           # expected subset of the module result
       output_contains: {msg: [address]} # optional: substrings of string results
+      absent: [history_shard_count]     # optional: keys the result must not have
       failed: false                     # optional; true when the module must fail
 
 argv items: '@conn' expands to the default connection flags, '@conn:NAME' to the same
@@ -144,4 +145,6 @@ def run_case(main, case, monkeypatch):
     for key, parts in (case.get('output_contains') or {}).items():
         for part in parts:
             assert part in result.get(key, ''), '%s: %r not in %r' % (key, part, result.get(key))
+    for key in case.get('absent') or []:
+        assert key not in result, '%s: expected no such key, got %r' % (key, result[key])
     return result

@@ -56,7 +56,7 @@ def test_paths_are_described_without_following_links(tmp_path, monkeypatch):
     link = tmp_path / 'link'
     link.symlink_to(target)
     missing = tmp_path / 'missing' / 'below'
-    result, seen = run(monkeypatch, {'paths': [str(target), str(link), str(tmp_path), str(missing)]})
+    result, seen = run(monkeypatch, {'paths': [str(target), str(link), str(tmp_path), str(missing)], 'checksums': True})
     paths = result['paths']
     assert paths[str(target)]['type'] == 'file' and paths[str(target)]['mode'] == '0750'
     assert paths[str(target)]['checksum'] == hashlib.sha1(b'binary').hexdigest()
@@ -67,11 +67,17 @@ def test_paths_are_described_without_following_links(tmp_path, monkeypatch):
     assert not result['changed'] and not result['failed'] and seen == []
 
 
-def test_checksums_can_be_left_out(tmp_path, monkeypatch):
+def test_no_checksums_unless_asked(tmp_path, monkeypatch):
     target = tmp_path / 'big'
     target.write_text('x')
-    result = run(monkeypatch, {'paths': [str(target)], 'checksums': False})[0]
+    result = run(monkeypatch, {'paths': [str(target)]})[0]
     assert 'checksum' not in result['paths'][str(target)]
+
+
+def test_paths_are_keyed_as_given(tmp_path, monkeypatch):
+    monkeypatch.setenv('HOME', str(tmp_path))
+    result = run(monkeypatch, {'paths': ['~/x', str(tmp_path) + '//x']})[0]
+    assert sorted(result['paths']) == sorted(['~/x', str(tmp_path) + '//x'])
 
 
 def test_read_returns_the_text_of_files_that_exist(tmp_path, monkeypatch):
@@ -79,6 +85,11 @@ def test_read_returns_the_text_of_files_that_exist(tmp_path, monkeypatch):
     unit.write_text('[Service]\nExecStart=/opt/temporal/server/1.31.2/temporal-server start\n')
     result = run(monkeypatch, {'read': [str(unit), str(tmp_path / 'none.service')]})[0]
     assert result['contents'] == {str(unit): unit.read_text()}
+
+
+def test_read_refuses_a_directory(tmp_path, monkeypatch):
+    result = run(monkeypatch, {'read': [str(tmp_path)]})[0]
+    assert result['failed'] and result['msg'] == 'host_info reads regular files only; %s is not one.' % tmp_path
 
 
 def test_read_refuses_a_large_file(tmp_path, monkeypatch):
@@ -97,10 +108,14 @@ def test_versions_lists_release_directories_newest_first_with_their_marker(tmp_p
         os.utime(str(root / name), (mtime, mtime))
     (root / 'current').symlink_to(root / '1.31.2')
     (root / 'notes').mkdir()
+    # A user's archive version (install flow: own URL) that is no semantic version is listed too.
+    (root / '2.0.0rc1').mkdir()
+    os.utime(str(root / '2.0.0rc1'), (50, 50))
     (root / '1.29.0').write_text('a file, not a release directory')
     result = run(monkeypatch, {'versions': [str(root), str(tmp_path / 'absent')]})[0]
     listed = result['versions'][str(root)]
-    assert [(v['name'], v['complete']) for v in listed] == [('1.31.2', True), ('1.32.2-rc.1', False), ('1.30.9', True)]
+    assert [(v['name'], v['complete']) for v in listed] == [
+        ('1.31.2', True), ('1.32.2-rc.1', False), ('1.30.9', True), ('2.0.0rc1', False)]
     assert listed[0]['path'] == str(root / '1.31.2') and listed[0]['mtime'] == 300
     assert result['versions'][str(tmp_path / 'absent')] == []
 
