@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The temporal_server role's computations as filters. The logic lives in module_utils (server_plan,
-server_rules), where plain pytest tests it; this file only names it. Each filter is documented in
+"""The temporal_server role's computations as filters. The logic lives in module_utils (server_config,
+server_plan, server_rules), where plain pytest tests it; this file only names it. Each filter is documented in
 the sidecar <filter name>.yml next to this file."""
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +14,16 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import server_config as build_config
+
+
+def server_config(settings, unit, dynamic_config_file):
+    try:
+        return build_config(settings, unit, dynamic_config_file)
+    except KeyError as error:
+        raise AnsibleFilterError('the settings lack %s' % error)
+    except ValueError as error:
+        raise AnsibleFilterError(str(error))
 
 
 def server_setting_problems(settings, config, units):
@@ -24,10 +34,11 @@ def server_setting_problems(settings, config, units):
 
 
 class FilterModule(object):
-    """temporalops.temporal.server_*: the server role's units, upgrade walk and input checks."""
+    """temporalops.temporal.server_*: the server role's configuration, units, upgrade walk and input checks."""
 
     def filters(self):
         return {
+            'server_config': server_config,
             'server_units': server_plan.units,
             'server_exec_start': server_plan.exec_start,
             'server_upgrade_plan': server_plan.upgrade_plan,

@@ -1,7 +1,8 @@
 """The temporal_server role's templates: the server config (as Ansible renders it, then as the
-server's own Go-template pass would), the dynamic config, the password file and the units; and
-what the role works out in Python (module_utils server_plan, server_rules): the units, their
-ExecStart, the listeners and the input checks that need loops.
+server's own Go-template pass would; byte for byte as the former Jinja template server-config.j2
+wrote it, tests/unit/golden/server_yaml), the dynamic config, the password file and the units; and
+what the role works out in Python (module_utils server_config, server_plan, server_rules): the
+configuration as data, the units, their ExecStart, the listeners and the input checks that need loops.
 
 When the real server archive is in the local test mirror, the rendered configs are also loaded
 by `temporal-server render-config` and the dynamic config by `validate-dynamic-config`.
@@ -39,7 +40,7 @@ def _collection_importable():
 _collection_importable()
 
 # pylint: disable=wrong-import-position
-from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules  # noqa: E402
+from ansible_collections.temporalops.temporal.plugins.module_utils import server_config, server_plan, server_rules  # noqa: E402
 from test_systemd_units import exec_start_argv, flag_values  # noqa: E402
 
 SERVICES = ["frontend", "history", "matching", "worker"]
@@ -476,7 +477,7 @@ def test_the_role_passes_every_argument_of_each_filter():
     its input), so a renamed or forgotten setting fails here rather than on a host."""
     functions = {"server_" + name: getattr(server_plan, name) for name in (
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
-    functions.update(server_setting_problems=server_rules.setting_problems)
+    functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config)
     called = set()
     for path in sorted(ROLE.glob("*/*.yml")):
         text = path.read_text(encoding="utf-8")
@@ -534,6 +535,120 @@ CASES = {
     "overrides": {"temporal_server_config_overrides": {"global": {"authorization": {"authorizer": "default"}},
                                                        "persistence": {"datastores": {"default": {"sql": {"maxConns": 5}}}}}},
 }
+
+# More settings whose rendered file is pinned (tests/unit/golden/server_yaml): the text of every
+# unit as the Jinja template server-config.j2 wrote it before the config moved to Python.
+MORE_CASES = {
+    "elsewhere": {"temporal_server_db_host": "fd00::5", "temporal_server_metrics_ip": "::",
+                  "temporal_server_visibility_db_host": "db2.example", "temporal_server_visibility_db_port": 6432,
+                  "temporal_server_visibility_db_user": "vis", "temporal_server_db_plugin": "postgres12_pgx",
+                  "temporal_server_frontend_address": "temporal.example:7233", "temporal_server_db_max_conns": 40,
+                  "temporal_server_db_max_idle_conns": 30, "temporal_server_visibility_db_max_conns": 8,
+                  "temporal_server_visibility_db_max_idle_conns": 4, "temporal_server_db_max_conn_lifetime": "30m"},
+    "tls-attributes": {"temporal_server_db_tls_enabled": True, "temporal_server_db_tls_verify_host": False,
+                       "temporal_server_db_tls_server_name": "db.example", "temporal_server_db_tls_ca_file": "/etc/ssl/ca.pem",
+                       "temporal_server_db_connect_attributes": {"application_name": "temporal", "connect_timeout": 10,
+                                                                 "sslinline": False}},
+    "attributes": {"temporal_server_db_connect_attributes": {"sslmode": "disable"}},
+    "sqlite-attributes": {"temporal_server_db_plugin": "sqlite", "temporal_server_data_dir": "/srv/temporal",
+                          "temporal_server_db_connect_attributes": {"busy_timeout": 5000, "synchronous": 1, "setup": True}},
+    "sqlite-same-attributes": {"temporal_server_db_plugin": "sqlite",
+                               "temporal_server_db_connect_attributes": {"synchronous": "2", "setup": "true", "journal_mode": "wal"}},
+    "bind-broadcast": {"temporal_server_bind_on_ip": "10.0.0.5", "temporal_server_service_bind_on_ip": {"frontend": "0.0.0.0"},
+                       "temporal_server_broadcast_address": "10.0.0.5", "temporal_server_frontend_grpc_port": 8233,
+                       "temporal_server_services": SERVICES + ["internal-frontend"]},
+    "bind-any": {"temporal_server_bind_on_ip": "::", "temporal_server_metrics_port": 0,
+                 "temporal_server_services": ["frontend", "history"]},
+    "bind-ipv6": {"temporal_server_bind_on_ip": "fd00::7", "temporal_server_frontend_http_port": 8243},
+    "split-metrics": {"temporal_server_unit_per_service": True, "temporal_server_metrics_split_ports": {"frontend": 9191},
+                      "temporal_server_service_name": "tsrv", "temporal_server_config_dir": "/etc/tsrv"},
+    "archival-enabled": {"temporal_server_archival": True, "temporal_server_archival_namespace_default": "enabled",
+                         "temporal_server_archival_dir": "/srv/archive", "temporal_server_log_to_file": True,
+                         "temporal_server_log_level": "debug", "temporal_server_log_format": "console",
+                         "temporal_server_log_dir": "/srv/log", "temporal_server_cluster_name": "east",
+                         "temporal_server_dynamic_config_poll_interval": "30s", "temporal_server_num_history_shards": 1024},
+    "overrides-deep": {"temporal_server_config_overrides": {
+        "log": {"level": "warn"},
+        "global": {"membership": {"maxJoinDuration": "60s"}, "pprof": {"port": 7936},
+                   "tls": {"frontend": {"client": {"rootCaFiles": ["/etc/ssl/a.pem", "/etc/ssl/b.pem"]}}}},
+        "services": {"frontend": {"rpc": {"grpcPort": 9233}}, "history": {"rpc": "replaced"}},
+        "persistence": {"datastores": {"default": {"sql": {"connectAttributes": {"sslmode": "require"}, "maxConns": 50}},
+                                       "es": {"elasticsearch": {"version": "v8", "indices": {"visibility": "tv"}}}},
+                        "visibilityStore": "es"},
+        "clusterMetadata": {"clusterInformation": {"active": {"rpcAddress": "dns:///frontend:7233"}}},
+        "publicClient": {"hostPort": "frontend.example:7233"},
+        "archival": None}},
+    "overrides-same": {"temporal_server_config_overrides": {
+        "log": {"format": "json", "level": "info", "stdout": True},
+        "dcRedirectionPolicy": {"policy": "noop"},
+        "namespaceDefaults": {"archival": {"visibility": {"state": "disabled"}, "history": {"state": "disabled"}}},
+        "dynamicConfigClient": {"pollInterval": "10s", "filepath": "/etc/temporal/dynamicconfig/temporal-server.yaml"}}},
+    "overrides-braces": {"temporal_server_config_overrides": {"global": {"pprof": {"host": "a{{b}}c"}}, "ui": ["{{x"]}},
+}
+GOLDEN_CASES = dict(CASES, **MORE_CASES)
+
+GOLDEN = pathlib.Path(__file__).parent / "golden" / "server_yaml"
+PLACEHOLDERS = {'{{ env "TEMPORAL_DB_PASSWORD" | toJson }}': "__TEMPORALOPS_ENV_TEMPORAL_DB_PASSWORD__",
+                '{{ env "TEMPORAL_VISIBILITY_DB_PASSWORD" | toJson }}': "__TEMPORALOPS_ENV_TEMPORAL_VISIBILITY_DB_PASSWORD__",
+                '{{ "{{" }}': "{{"}
+UNIT_CASES = [pytest.param(case, index, id="%s--%s" % (case, unit["name"]))
+              for case in sorted(GOLDEN_CASES) for index, unit in enumerate(units(**GOLDEN_CASES[case]))]
+
+
+def golden(case, index):
+    """The file the former template server-config.j2 wrote for unit INDEX of CASE."""
+    name = units(**GOLDEN_CASES[case])[index]["name"]
+    return (GOLDEN / ("%s--%s.txt" % (case, name))).read_text(encoding="utf-8")
+
+
+def test_every_golden_file_is_checked():
+    assert sorted(path.name for path in GOLDEN.iterdir()) == sorted(
+        "%s--%s.txt" % (case, unit["name"]) for case in GOLDEN_CASES for unit in units(**GOLDEN_CASES[case]))
+
+
+@pytest.mark.parametrize(("case", "index"), UNIT_CASES)
+def test_the_file_is_the_one_the_former_template_wrote(case, index):
+    """An install that changes nothing gets the same text: a changed file restarts the server."""
+    assert render("server.yaml.j2", unit=index, **GOLDEN_CASES[case]) == golden(case, index)
+
+
+def ordered(value):
+    """VALUE with its key order made part of what == compares."""
+    if isinstance(value, dict):
+        return [(key, ordered(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return [ordered(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize(("case", "index"), UNIT_CASES)
+def test_the_data_is_what_the_former_template_gave(case, index):
+    """What tasks/config_facts.yml and preflight.yml read (they parsed the former template's YAML)."""
+    text = golden(case, index)
+    for reference, placeholder in PLACEHOLDERS.items():
+        text = text.replace(reference, placeholder)
+    expected = yaml.safe_load(text)
+    overrides = GOLDEN_CASES[case]
+    data = role_value("__temporal_server_config_settings | temporalops.temporal.server_config(unit=__temporal_server_units[%d],"
+                      " dynamic_config_file=__temporal_server_dynamic_config_file)" % index, **overrides)
+    assert ordered(data) == ordered(expected)
+    # The module_utils function with the settings the role passes.
+    settings = role_value("__temporal_server_config_settings", **overrides)
+    assert ordered(server_config.server_config(settings, units(**overrides)[index],
+                                               role_value("__temporal_server_dynamic_config_file", **overrides))) == ordered(expected)
+
+
+def test_settings_given_as_strings_write_the_same_file():
+    """-e passes every value as a string: the file must not change (nor 'false' count as true)."""
+    as_strings = {"temporal_server_archival": "false", "temporal_server_log_to_file": "False",
+                  "temporal_server_db_tls_enabled": "no", "temporal_server_visibility_db_port": "0",
+                  "temporal_server_db_port": "5432", "temporal_server_num_history_shards": "512",
+                  "temporal_server_frontend_grpc_port": "7233", "temporal_server_metrics_port": "9090",
+                  "temporal_server_unit_per_service": "false", "temporal_server_db_max_conns": "20"}
+    assert config_text(**as_strings) == golden("postgres", 0)
+    on = {"temporal_server_archival": "true", "temporal_server_bind_on_ip": "0.0.0.0",
+          "temporal_server_broadcast_address": "10.1.2.3"}
+    assert config_text(**on) == golden("archival", 0)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
