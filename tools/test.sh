@@ -10,10 +10,20 @@ source "$(dirname "$0")/lib.sh"
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(lint sanity units build modules molecule)
 
+# What the chosen steps run: lint and sanity need no Temporal binary, the unit tests load
+# configs with the server and UI binaries, the module tests and the scenarios need all.
+uses() { local step; for step in "$@"; do [[ " ${steps[*]} " == *" $step "* ]] && return 0; done; return 1; }
+builds=()
+if uses modules molecule; then
+  builds=(cli server ui workers)
+elif uses units; then
+  builds=(server ui)
+fi
+
 "$REPO_ROOT/tools/host-packages.sh"
 activate_venv
-export TEMPORALOPS_CONTROLLER_CLI
-TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"
+export TEMPORALOPS_CONTROLLER_CLI=""
+! uses modules molecule || TEMPORALOPS_CONTROLLER_CLI="$(cli_binary)"
 export TEMPORALOPS_MIRROR_URL="$MIRROR_URL" TEMPORALOPS_DOWNLOADS="$CACHE_DIR/downloads"
 # The scenarios' inventories and checks read the versions the mirror carries from here.
 export TEMPORALOPS_CLI_VERSION="$CLI_VERSION" TEMPORALOPS_CLI_PREVIOUS_VERSION="$CLI_PREVIOUS_VERSION"
@@ -29,7 +39,7 @@ if [[ " ${steps[*]} " == *" molecule "* ]]; then
   "$REPO_ROOT/tools/test-image.sh" >"$CACHE_DIR/test-image.log" 2>&1 &
   images_pid=$!
 fi
-"$REPO_ROOT/tools/mirror.sh" cli server ui workers
+[ ${#builds[@]} -eq 0 ] || "$REPO_ROOT/tools/mirror.sh" "${builds[@]}"
 # The older CLI and server releases only the upgrade scenario runs (about 10 minutes of Go
 # builds on a new machine) build in the background, at the lowest CPU priority, while the
 # other steps and scenarios run; the upgrade scenario runs last and waits for them.
@@ -43,13 +53,16 @@ if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} "
   previous_pid=$!
 fi
 # The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
-export TEMPORALOPS_WHEELHOUSE TEMPORALOPS_GO_WORKER_URL TEMPORALOPS_GO_WORKER_SHA256
-TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)"
-go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
-TEMPORALOPS_GO_WORKER_URL="$MIRROR_URL/$go_worker"
-TEMPORALOPS_GO_WORKER_SHA256="$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"
+export TEMPORALOPS_WHEELHOUSE="" TEMPORALOPS_GO_WORKER_URL="" TEMPORALOPS_GO_WORKER_SHA256=""
+if uses modules molecule; then
+  TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)"
+  go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
+  TEMPORALOPS_GO_WORKER_URL="$MIRROR_URL/$go_worker"
+  TEMPORALOPS_GO_WORKER_SHA256="$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"
+fi
 
 declare -A took
+scenario_times=()
 run_step() {
   local name="$1" started=$SECONDS
   log "test step: $name"
@@ -93,6 +106,7 @@ run_step() {
         fi
         (cd "$REPO_ROOT" && molecule test -s "$scenario")
         log "scenario $scenario passed in $((SECONDS - scenario_started))s"
+        scenario_times+=("$(printf '    %-12s %4ss' "$scenario" "$((SECONDS - scenario_started))")")
       done ;;
     *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
   esac
@@ -106,6 +120,7 @@ done
 log "all test steps passed"
 for step in "${steps[@]}"; do
   printf '  %-10s %4ss\n' "$step" "${took[$step]}"
+  [ "$step" != molecule ] || printf '%s\n' "${scenario_times[@]}"
 done
 if [ -d "$TEMPORALOPS_ARTIFACTS" ]; then
   printf 'artifacts to look at:\n'
