@@ -10,6 +10,8 @@ activate_venv
 tree="$CACHE_DIR/ansible-test/$(basename "$(collections_dir)")/ansible_collections/temporalops/temporal"
 rm -rf "$tree"
 mkdir -p "$tree"
+# Files git lists that are gone from the work tree (deleted, not committed yet) are left out.
+# shellcheck disable=SC2016  # $1 is expanded by the inner sh, not here
 (cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard \
   | xargs -0 -n1 sh -c 'if test -e "$1"; then printf "%s\0" "$1"; fi' sh \
   | tar --null -T - -cf -) | tar -C "$tree" -xf -
