@@ -69,6 +69,30 @@ venv_dir() {
   printf '%s/venv-%s' "$CACHE_DIR" "$digest"
 }
 
+# A second venv with the newest ansible-core (requirements-newest.txt), on a Python it supports:
+# the first python3.12 or later on PATH or installed by pyenv. Prints its directory.
+newest_venv() {
+  local dir python candidate
+  dir="$CACHE_DIR/venv-newest-$(sha256sum "$REPO_ROOT/requirements-newest.txt" | cut -c1-12)"
+  if [ ! -f "$dir/.complete" ]; then
+    python=""
+    for candidate in python3.13 python3.12 /root/.pyenv/versions/3.1[2-9]*/bin/python3; do
+      if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+        python="$candidate"
+        break
+      fi
+    done
+    [ -n "$python" ] || die "the newest ansible-core needs Python 3.12 or later, and none is installed (pyenv install 3.12)"
+    log "creating venv $dir ($("$python" --version))" >&2
+    rm -rf "$dir"
+    "$python" -m venv "$dir"
+    "$dir/bin/pip" install --quiet --upgrade pip >&2
+    "$dir/bin/pip" install --quiet -r "$REPO_ROOT/requirements-newest.txt" >&2
+    touch "$dir/.complete"
+  fi
+  printf '%s' "$dir"
+}
+
 # A collections tree per checkout, outside it, holding a link back to the checkout
 # (a link inside the tree would make it contain itself).
 collections_dir() {
