@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.temporalops.temporal.plugins.module_utils.systemd_unit import NAMES as CONTROL_NAMES, control_character
 from ansible_collections.temporalops.temporal.plugins.module_utils.worker_model import (
     ARCHIVE_KEYS, KEYS, PYTHON_KEYS, TLS_KEYS, TUNING_VARS, get, merged, text, to_json)
 
@@ -40,8 +41,6 @@ SECRET_VARS = ['TEMPORAL_API_KEY', 'TEMPORAL_CODEC_AUTH', 'TEMPORAL_TLS_CLIENT_K
 UNIT_SETTINGS = ['command', 'args', 'environment', 'hardening', 'working_dir', 'read_write_paths', 'group', 'profile',
                  'config_file', 'tls.cert_file', 'tls.key_file', 'tls.ca_file', 'tls.server_name', 'codec.endpoint',
                  'archive.binary']
-CONTROL = re.compile(r'[\x00-\x1f\x7f-\x9f]')
-CONTROL_NAMES = {'\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', '\x00': 'a NUL'}
 
 
 def _whole(pattern, value):
@@ -91,19 +90,24 @@ def _control(at, setting, value):
     elif isinstance(value, list):
         for item in value:
             found.extend(_control(at, setting, item))
-    elif isinstance(value, str) and CONTROL.search(value):
-        char = CONTROL.search(value).group()
-        found.append('%s.%s %s has a control character (%s): a value that goes to the unit file may not have a newline'
-                     ' or any other control character.' % (at, setting, to_json(value), CONTROL_NAMES.get(char, 'U+%04X' % ord(char))))
+    elif isinstance(value, str):
+        char = control_character(value)
+        if char:
+            found.append('%s.%s %s has a control character (%s): a value that goes to the unit file may not have a newline'
+                         ' or any other control character.' % (at, setting, to_json(value), CONTROL_NAMES.get(char, 'U+%04X' % ord(char))))
     return found
+
+
+def _unknown_keys(where, settings, known):
+    """A message naming the keys of SETTINGS that are not KNOWN, with the known ones."""
+    unknown = [key for key in settings if key not in known]
+    return ['%s: unknown keys %s (%s).' % (where, ', '.join(map(text, unknown)), ', '.join(known))] if unknown else []
 
 
 def _python(at, w):
     p = w['python']
     e = []
-    unknown = [key for key in p if key not in PYTHON_KEYS]
-    if unknown:
-        e.append('%s.python: unknown keys %s (%s).' % (at, ', '.join(map(text, unknown)), ', '.join(PYTHON_KEYS)))
+    e.extend(_unknown_keys(at + '.python', p, PYTHON_KEYS))
     if not _whole(MODULE, get(p, 'module')):
         e.append('%s.python.module %s must name the module to run with python -m, such as billing.worker.' % (at, to_json(get(p, 'module'))))
     if not get(p, 'requirements', []):
@@ -119,9 +123,7 @@ def _python(at, w):
 def _archive(at, w):
     a = w['archive']
     e = []
-    unknown = [key for key in a if key not in ARCHIVE_KEYS]
-    if unknown:
-        e.append('%s.archive: unknown keys %s (%s).' % (at, ', '.join(map(text, unknown)), ', '.join(ARCHIVE_KEYS)))
+    e.extend(_unknown_keys(at + '.archive', a, ARCHIVE_KEYS))
     if not _whole(URL, get(a, 'url')):
         e.append('%s.archive.url %s must be an http://, https:// or file:// URL of a .tar.gz, .tgz or .zip archive.' % (at, to_json(get(a, 'url'))))
     if not _whole(CHECKSUM, get(a, 'checksum')):
@@ -163,9 +165,7 @@ def _tuning(at, tuning):
 def _tls(at, w):
     tls = w['tls']
     e = []
-    unknown = [key for key in tls if key not in TLS_KEYS]
-    if unknown:
-        e.append('%s.tls: unknown keys %s (%s).' % (at, ', '.join(map(text, unknown)), ', '.join(TLS_KEYS)))
+    e.extend(_unknown_keys(at + '.tls', tls, TLS_KEYS))
     if w['has_tls_key'] and get(tls, 'key_file'):
         e.append('%s.tls: key (the key itself) and key_file (a file on the host) are two ways to give one key; set one.' % at)
     if bool(w['key_file']) != bool(get(tls, 'cert_file')):
