@@ -9,30 +9,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.temporalops.temporal.plugins.module_utils import dev_server
-
-
-def dev_server_problems(settings):
-    try:
-        return dev_server.validate(settings)
-    except KeyError as error:
-        raise AnsibleFilterError('the settings lack %s' % error)
-
-
-def dev_server_exec_start(settings, binary):
-    try:
-        return dev_server.exec_start(settings, binary)
-    except ValueError as error:
-        raise AnsibleFilterError(str(error))
-    except KeyError as error:
-        raise AnsibleFilterError('the settings lack %s' % error)
+from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
 
 
 class FilterModule(object):
     def filters(self):
         return {
-            'dev_server_problems': dev_server_problems,
-            'dev_server_exec_start': dev_server_exec_start,
+            'dev_server_problems': settings_filter(dev_server.validate),
+            'dev_server_exec_start': settings_filter(dev_server.exec_start),
         }

@@ -9,20 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.temporalops.temporal.plugins.module_utils import postgresql_settings
-
-
-def postgresql_problems(settings, reserved_users, reserved_databases, managed_settings):
-    try:
-        return postgresql_settings.problems(settings, reserved_users, reserved_databases, managed_settings)
-    except KeyError as error:
-        raise AnsibleFilterError('the settings lack %s' % error)
+from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
 
 
 class FilterModule(object):
     def filters(self):
         return {
-            'postgresql_problems': postgresql_problems,
+            'postgresql_problems': settings_filter(postgresql_settings.problems),
         }

@@ -11,26 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules
-from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import server_config as build_config
-
-
-def server_config(settings, unit, dynamic_config_file):
-    try:
-        return build_config(settings, unit, dynamic_config_file)
-    except KeyError as error:
-        raise AnsibleFilterError('the settings lack %s' % error)
-    except ValueError as error:
-        raise AnsibleFilterError(str(error))
-
-
-def server_setting_problems(settings, config, units):
-    try:
-        return server_rules.setting_problems(settings, config, units)
-    except KeyError as error:
-        raise AnsibleFilterError('the settings lack %s' % error)
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import server_config
+from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
 
 
 class FilterModule(object):
@@ -38,7 +21,7 @@ class FilterModule(object):
 
     def filters(self):
         return {
-            'server_config': server_config,
+            'server_config': settings_filter(server_config),
             'server_units': server_plan.units,
             'server_exec_start': server_plan.exec_start,
             'server_upgrade_plan': server_plan.upgrade_plan,
@@ -47,5 +30,5 @@ class FilterModule(object):
             'server_unknown_keys': server_plan.unknown_keys,
             'server_problems': server_rules.problems,
             'server_ports': server_rules.ports,
-            'server_setting_problems': server_setting_problems,
+            'server_setting_problems': settings_filter(server_rules.setting_problems),
         }

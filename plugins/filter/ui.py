@@ -9,41 +9,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.temporalops.temporal.plugins.module_utils import ui_config
-
-
-def _checked(function, *args):
-    try:
-        return function(*args)
-    except ValueError as error:
-        raise AnsibleFilterError(str(error))
-    except KeyError as error:
-        raise AnsibleFilterError('the settings lack %s' % error)
-
-
-def ui_problems(settings):
-    return _checked(ui_config.problems, settings)
-
-
-def ui_config_filter(settings):
-    return _checked(ui_config.config, settings)
-
-
-def ui_local_url(settings):
-    return _checked(ui_config.local_url, settings)
-
-
-def ui_unit_hardening(port):
-    return _checked(ui_config.unit_hardening, port)
+from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
 
 
 class FilterModule(object):
     def filters(self):
         return {
-            'ui_problems': ui_problems,
-            'ui_config': ui_config_filter,
-            'ui_local_url': ui_local_url,
-            'ui_unit_hardening': ui_unit_hardening,
+            'ui_problems': settings_filter(ui_config.problems),
+            'ui_config': settings_filter(ui_config.config),
+            'ui_local_url': settings_filter(ui_config.local_url),
+            'ui_unit_hardening': settings_filter(ui_config.unit_hardening),
         }
