@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.temporalops.temporal.plugins.module_utils.pollers import pattern_problem
 from ansible_collections.temporalops.temporal.plugins.module_utils.systemd_unit import NAMES as CONTROL_NAMES, control_character
 from ansible_collections.temporalops.temporal.plugins.module_utils.worker_model import (
     ARCHIVE_KEYS, KEYS, PYTHON_KEYS, TLS_KEYS, TUNING_VARS, get, merged, text, to_json)
@@ -254,6 +255,14 @@ def _present(at, w, settings, workers, queues, allow_shared_queues):
     for var in list(w['env']) + w['secret_names']:
         if not _whole(ENV_NAME, var):
             e.append('%s: %s is not a valid environment variable name (environment, secret_environment, grpc_meta).' % (at, text(var)))
+    if w['identity'] and w['identity_pattern']:
+        e.append('%s: identity and identity_pattern are two ways to name the poller the health gate waits for; set one.' % at)
+    if w['identity'] and control_character(w['identity']):
+        e.append('%s.identity %s has a control character; a worker identity is one line.' % (at, to_json(w['identity'])))
+    pattern_trouble = pattern_problem(w['identity_pattern'])
+    if pattern_trouble:
+        e.append('%s.identity_pattern %s %s; give a regular expression (Python) that the whole identity matches.'
+                 % (at, to_json(w['identity_pattern']), pattern_trouble))
     if not _whole(SECONDS, w['restart_sec']):
         e.append('%s.restart_sec must be a number of seconds.' % at)
     for path in w['read_write_paths']:

@@ -23,7 +23,7 @@ import re
 KEYS = ['name', 'state', 'task_queue', 'task_queue_prefix', 'namespace', 'address', 'profile', 'config_file',
         'api_key', 'api_key_file', 'tls', 'grpc_meta', 'codec', 'command', 'args', 'working_dir', 'user', 'group',
         'environment', 'secret_environment', 'python', 'archive', 'files', 'tuning', 'health_check',
-        'hardening', 'read_write_paths', 'restart_sec']
+        'identity', 'identity_pattern', 'hardening', 'read_write_paths', 'restart_sec']
 
 # The tuning keys, each with the TEMPORAL_WORKER_* variable it becomes (examples/workers/README.md).
 TUNING_VARS = {
@@ -321,6 +321,8 @@ def _one(raw, w, settings, found_paths, read_text):
         'timeout_stop_sec': '%ds' % _int(_float(graceful) + 15),
         'restart_sec': text(w['restart_sec']) + 's',
         'health_check': to_bool(w['health_check']),
+        'identity': text(get(w, 'identity') or ''),
+        'identity_pattern': text(get(w, 'identity_pattern') or ''),
         'hardening': w['hardening'] or {},
         'read_write_paths': w['read_write_paths'] or [],
         'host_files': host_files,

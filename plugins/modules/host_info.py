@@ -29,10 +29,13 @@ options:
     default: []
   checksums:
     description:
-      - Return the SHA-1 of each regular file in O(paths) (the digest M(ansible.builtin.stat),
-        M(ansible.builtin.copy) and M(ansible.builtin.template) compare).
-    type: bool
-    default: false
+      - Regular files to describe as O(paths) does, with the SHA-1 of their content (the digest M(ansible.builtin.stat),
+        M(ansible.builtin.copy) and M(ansible.builtin.template) compare), so that a role can tell on the controller
+        whether a file holds what it would write.
+      - They are part of RV(paths), keyed as given. Name only files whose digest may be shown, never a secret's.
+    type: list
+    elements: str
+    default: []
   read:
     description:
       - Small text files whose content to return (at most 64 KiB each; a larger file is refused).
@@ -99,7 +102,7 @@ paths:
   description:
     - Each path of O(paths), with C(exists), and when it exists C(type) (C(file), C(directory), C(link) or C(other)),
       C(mode) (four octal digits), C(owner), C(group), C(uid), C(gid), C(size), C(mtime), C(target) for a link
-      and C(checksum) (SHA-1) for a regular file when O(checksums) is on.
+      and C(checksum) (SHA-1) for a regular file of O(checksums).
   returned: always
   type: dict
   sample: {/usr/local/bin/temporal: {exists: true, type: link, target: /opt/temporal/cli/1.5.1/temporal}}
@@ -118,7 +121,8 @@ units:
     - For each unit of O(units), C(exists) (systemd has a unit file for it), C(load_state), C(active_state),
       C(sub_state), C(unit_file_state), C(fragment_path), C(main_pid), C(restarts), C(active_since)
       (when the unit last became active) and C(main_started) (when its main process started), both in seconds
-      since the epoch (0 when unset), C(exe), the binary the main process runs (empty when none runs),
+      since the epoch (0 when unset), C(main_started_monotonic) (the same in microseconds of the monotonic clock,
+      0 when unset), C(exe), the binary the main process runs (empty when none runs),
       C(exec_start), the command line systemd would run (as C(systemctl show) prints it), and C(drop_in_paths).
   returned: always
   type: dict
@@ -142,16 +146,14 @@ import fnmatch
 import grp
 import os
 import pwd
-import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.temporalops.temporal.plugins.module_utils.systemd_show import describe_units
+
 MAX_READ = 64 * 1024
 RELEASE_GLOB = '[0-9]*.[0-9]*.[0-9]*'
-UNIT_PROPERTIES = ('Id', 'LoadState', 'ActiveState', 'SubState', 'UnitFileState', 'FragmentPath', 'MainPID',
-                   'NRestarts', 'ActiveEnterTimestamp', 'ExecMainStartTimestamp', 'ExecStart', 'DropInPaths')
-UNIX_TIME = re.compile(r'^@([0-9]+)$')
 KINDS = ((stat.S_ISLNK, 'link'), (stat.S_ISREG, 'file'), (stat.S_ISDIR, 'directory'))
 
 
@@ -178,6 +180,12 @@ def describe_path(module, path, checksums):
     elif kind == 'file' and checksums:
         result['checksum'] = module.sha1(path)
     return result
+
+
+def describe_paths(module, paths, checksums):
+    described = dict((path, describe_path(module, path, False)) for path in paths)
+    described.update((path, describe_path(module, path, True)) for path in checksums)
+    return described
 
 
 def read_text(module, path):
@@ -210,71 +218,6 @@ def list_versions(root, marker):
             found.append({'name': name, 'path': path, 'mtime': os.path.getmtime(path),
                           'complete': os.path.isfile(os.path.join(path, marker))})
     return sorted(found, key=lambda item: item['mtime'], reverse=True)
-
-
-def parse_systemctl_show(text):
-    """systemctl show prints one block of Key=Value lines per unit, blocks parted by an empty line."""
-    blocks, current = [], {}
-    for line in text.splitlines():
-        if not line.strip():
-            if current:
-                blocks.append(current)
-            current = {}
-            continue
-        key, sep, value = line.partition('=')
-        if sep:
-            current[key] = value
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def process_binary(pid):
-    if pid <= 0:
-        return ''
-    try:
-        return os.readlink('/proc/%d/exe' % pid)
-    except OSError:
-        return ''
-
-
-def describe_units(module, names):
-    if not names:
-        return {}
-    systemctl = module.get_bin_path('systemctl', required=True)
-    argv = [systemctl, 'show', '--timestamp=unix', '--property=' + ','.join(UNIT_PROPERTIES), '--'] + list(names)
-    rc, out, err = module.run_command(argv)
-    if rc != 0:
-        module.fail_json(msg='systemctl show failed: %s' % (err or out).strip(), rc=rc, cmd=argv)
-    blocks = parse_systemctl_show(out)
-    if len(blocks) != len(names):
-        module.fail_json(msg='systemctl show described %d units of the %d asked for.' % (len(blocks), len(names)))
-    units = {}
-    for name, block in zip(names, blocks):
-        pid = int(block.get('MainPID') or 0)
-        load_state = block.get('LoadState', '')
-        units[name] = {
-            'exists': load_state not in ('not-found', ''),
-            'load_state': load_state,
-            'active_state': block.get('ActiveState', ''),
-            'sub_state': block.get('SubState', ''),
-            'unit_file_state': block.get('UnitFileState', ''),
-            'fragment_path': block.get('FragmentPath', ''),
-            'main_pid': pid,
-            'restarts': int(block.get('NRestarts') or 0),
-            'active_since': unix_seconds(block.get('ActiveEnterTimestamp', '')),
-            'main_started': unix_seconds(block.get('ExecMainStartTimestamp', '')),
-            'exe': process_binary(pid),
-            'exec_start': block.get('ExecStart', ''),
-            'drop_in_paths': block.get('DropInPaths', '').split(),
-        }
-    return units
-
-
-def unix_seconds(text):
-    """A timestamp systemctl printed with --timestamp=unix (@1733400000), 0 when unset."""
-    match = UNIX_TIME.match(text.strip())
-    return int(match.group(1)) if match else 0
 
 
 def read_packages(module, names):
@@ -319,7 +262,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             paths=dict(type='list', elements='str', default=[]),
-            checksums=dict(type='bool', default=False),
+            checksums=dict(type='list', elements='str', default=[]),
             read=dict(type='list', elements='str', default=[]),
             versions=dict(type='list', elements='str', default=[]),
             marker=dict(type='str', default='.temporalops-installed'),
@@ -338,7 +281,7 @@ def main():
             contents[path] = text
     module.exit_json(
         changed=False,
-        paths=dict((path, describe_path(module, path, params['checksums'])) for path in params['paths']),
+        paths=describe_paths(module, params['paths'], params['checksums']),
         contents=contents,
         versions=dict((root, list_versions(root, params['marker'])) for root in params['versions']),
         units=describe_units(module, params['units']),

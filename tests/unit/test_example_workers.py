@@ -25,6 +25,7 @@ TUNING = {
     "TEMPORAL_WORKER_GRACEFUL_STOP_TIMEOUT": "30",
     "TEMPORAL_WORKER_DEPLOYMENT_NAME": "billing",
     "TEMPORAL_WORKER_BUILD_ID": "2026.12.1",
+    "TEMPORAL_WORKER_IDENTITY": "greeter@billing",
 }
 
 
@@ -51,6 +52,7 @@ def test_every_tuning_variable_reaches_its_worker_option(monkeypatch):
         "max_activities_per_second": 10.5, "max_task_queue_activities_per_second": 100.0,
         "sticky_queue_schedule_to_start_timeout": timedelta(seconds=7),
         "graceful_shutdown_timeout": timedelta(seconds=30),
+        "identity": "greeter@billing",
     }
     assert deployment.use_worker_versioning
     assert (deployment.version.deployment_name, deployment.version.build_id) == ("billing", "2026.12.1")

@@ -65,7 +65,10 @@ def role_unit(role, unit_var, **overrides):
     for _round in range(3):
         variables = {k: evaluate(v, native, variables) for k, v in variables.items()}
     for name, value in load(role_dir / "vars" / "main.yml").items():
-        variables[name] = evaluate(value, native, variables)
+        try:
+            variables[name] = evaluate(value, native, variables)
+        except (jinja2.UndefinedError, jinja2.TemplateAssertionError):
+            pass  # about what the role read on the host (a registered result, Ansible's hash): no unit needs it
     variables["temporal_systemd_unit"] = variables[unit_var]
     return files.get_template("unit.service.j2").render(**variables)
 

@@ -226,7 +226,7 @@ PYTHON_WORKER = (
      "tuning": {"graceful_stop_timeout": 12.5, "max_concurrent_workflow_tasks": 9, "activity_pollers": {"min": 1, "initial": 2, "max": 8},
                 "workflow_pollers": 3, "max_concurrent_activities": 200, "activities_per_second": 2.5, "deployment_name": "d", "build_id": "b1",
                 "sticky_schedule_to_start_timeout": None},
-     "graceful_stop_timeout": 12.5, "timeout_stop_sec": "27s", "restart_sec": "2.5s", "health_check": False,
+     "graceful_stop_timeout": 12.5, "timeout_stop_sec": "27s", "restart_sec": "2.5s", "health_check": False, "identity": "", "identity_pattern": "",
      "hardening": {"MemoryDenyWriteExecute": "no"}, "read_write_paths": ["/var/tmp/x"],
      "host_files": [["temporal_worker_instances[billing].python.interpreter", "/usr/bin/python3.11", "-x"]],
      "program": ["temporal_worker_instances[billing].command", "/opt/temporal-workers/billing/venvs/7ad6496b78a4/bin/python", "-x"],
@@ -249,7 +249,7 @@ TLS_WORKER = (
              "TEMPORAL_TLS_CLIENT_KEY_PATH": "/etc/temporal-worker/t.tls.key", "TEMPORAL_TLS_SERVER_CA_CERT_PATH": "/etc/ca.pem",
              "TEMPORAL_TLS_SERVER_NAME": "srv", "TEMPORAL_TLS_DISABLE_HOST_VERIFICATION": "true", "TEMPORAL_WORKER_GRACEFUL_STOP_TIMEOUT": "30"},
      "secret_names": [], "grpc_headers": [], "grpc_headers_empty": [], "tuning": {"graceful_stop_timeout": 30}, "graceful_stop_timeout": 30,
-     "timeout_stop_sec": "45s", "restart_sec": "5s", "health_check": True, "hardening": {}, "read_write_paths": [],
+     "timeout_stop_sec": "45s", "restart_sec": "5s", "health_check": True, "identity": "", "identity_pattern": "", "hardening": {}, "read_write_paths": [],
      "host_files": [["temporal_worker_instances[t].tls.cert_file", "/etc/c.pem", "-r"], ["temporal_worker_instances[t].tls.ca_file", "/etc/ca.pem", "-r"],
                     ["temporal_worker_instances[t].command", "/w", "-x"]],
      "program": ["temporal_worker_instances[t].command", "/w", "-x"], "env_file": "/etc/temporal-worker/t.env",
@@ -271,7 +271,7 @@ NULLS_WORKER = (
      "env": {"TEMPORAL_ADDRESS": "127.0.0.1:7233", "TEMPORAL_NAMESPACE": "default", "TEMPORAL_TASK_QUEUE": "b",
              "TEMPORAL_CONFIG_FILE": "/etc/temporal-worker/b.toml", "TEMPORAL_TLS": "true", "TEMPORAL_TLS_SERVER_NAME": "s"},
      "secret_names": [], "grpc_headers": [], "grpc_headers_empty": [], "tuning": {}, "graceful_stop_timeout": 30, "timeout_stop_sec": "45s",
-     "restart_sec": "5s", "health_check": True, "hardening": {}, "read_write_paths": [],
+     "restart_sec": "5s", "health_check": True, "identity": "", "identity_pattern": "", "hardening": {}, "read_write_paths": [],
      "host_files": [["temporal_worker_instances[b].command", "/usr/bin/w", "-x"]], "program": ["temporal_worker_instances[b].command", "/usr/bin/w", "-x"],
      "env_file": "/etc/temporal-worker/b.env", "dropin_dir": "/etc/systemd/system/temporal-worker@b.service.d"},
 )
@@ -332,7 +332,7 @@ MESSAGES = [
      {'defaults': {'adress': 'x:1', 'name': 'n', 'tuning': {}}},
      ['temporal_worker_defaults: unknown keys adress, name (name is per worker; the keys: state, task_queue, task_queue_prefix, namespace, address, '
       'profile, config_file, api_key, api_key_file, tls, grpc_meta, codec, command, args, working_dir, user, group, environment, secret_environment, '
-      'python, archive, files, tuning, health_check, hardening, read_write_paths, restart_sec).']),
+      'python, archive, files, tuning, health_check, identity, identity_pattern, hardening, read_write_paths, restart_sec).']),
     ('python-missing-files',
      [{'name': 'p', 'python': {'module': 'm', 'requirements': 'nope/req.txt', 'source': '/no/src', 'wheelhouse': '/no/wh'}}],
      {},
@@ -459,7 +459,7 @@ MESSAGES = [
      {},
      ['temporal_worker_instances[a]: unknown keys colour (the keys: name, state, task_queue, task_queue_prefix, namespace, address, profile, '
       'config_file, api_key, api_key_file, tls, grpc_meta, codec, command, args, working_dir, user, group, environment, secret_environment, python, '
-      'archive, files, tuning, health_check, hardening, read_write_paths, restart_sec).',
+      'archive, files, tuning, health_check, identity, identity_pattern, hardening, read_write_paths, restart_sec).',
       'temporal_worker_instances[a].tuning: unknown keys max_concurent_activities (the keys: max_concurrent_workflow_tasks, max_concurrent_activities, '
       'max_concurrent_local_activities, workflow_pollers, activity_pollers, activities_per_second, task_queue_activities_per_second, '
       'sticky_schedule_to_start_timeout, graceful_stop_timeout, deployment_name, build_id).']),
@@ -561,6 +561,21 @@ MESSAGES = [
      [{'name': 'a', 'command': '/w', 'restart_sec': 'soon'}, {'name': 'b', 'command': '/w', 'restart_sec': None, 'task_queue': 'b2'}],
      {},
      ['temporal_worker_instances[a].restart_sec must be a number of seconds.', 'temporal_worker_instances[b].restart_sec must be a number of seconds.']),
+    ('identity',
+     [{'name': 'a', 'command': '/w', 'identity': 'a@q', 'identity_pattern': 'a@.*'},
+      {'name': 'b', 'command': '/w', 'identity_pattern': 'b@(', 'task_queue': 'b2'},
+      {'name': 'c', 'command': '/w', 'identity_pattern': 'c@\n.*', 'task_queue': 'c2'},
+      {'name': 'd', 'command': '/w', 'identity': 'd@q\nx', 'task_queue': 'd2'},
+      {'name': 'e', 'command': '/w', 'identity_pattern': 'e@[0-9]+', 'task_queue': 'e2'},
+      {'name': 'f', 'command': '/w', 'identity': 'f@worker', 'task_queue': 'f2'},
+      {'name': 'g', 'command': '/w', 'identity': None, 'identity_pattern': None, 'task_queue': 'g2'}],
+     {},
+     ['temporal_worker_instances[a]: identity and identity_pattern are two ways to name the poller the health gate waits for; set one.',
+      'temporal_worker_instances[b].identity_pattern "b@(" is not a regular expression (missing ), unterminated subpattern at position 2); '
+      'give a regular expression (Python) that the whole identity matches.',
+      'temporal_worker_instances[c].identity_pattern "c@\\n.*" holds a control character; give a regular expression (Python) that the whole '
+      'identity matches.',
+      'temporal_worker_instances[d].identity "d@q\\nx" has a control character; a worker identity is one line.']),
     ('rw-paths',
      [{'name': 'a', 'command': '/w', 'read_write_paths': ['/ok', 'rel', 'also/rel']}],
      {},

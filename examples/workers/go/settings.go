@@ -77,6 +77,9 @@ func workerSettings() (string, worker.Options, error) {
 	read("TASK_QUEUE_ACTIVITIES_PER_SECOND", float(&options.TaskQueueActivitiesPerSecond))
 	read("STICKY_SCHEDULE_TO_START_TIMEOUT", seconds(&options.StickyScheduleToStartTimeout))
 	read("GRACEFUL_STOP_TIMEOUT", seconds(&options.WorkerStopTimeout))
+	// Its own identity instead of the SDK's <pid>@<host>@<queue> (the role's health gate is told
+	// it with the worker's identity setting).
+	read("IDENTITY", func(v string) error { options.Identity = v; return nil })
 	deployment, buildID := os.Getenv("TEMPORAL_WORKER_DEPLOYMENT_NAME"), os.Getenv("TEMPORAL_WORKER_BUILD_ID")
 	if deployment != "" && buildID != "" {
 		options.DeploymentOptions = worker.DeploymentOptions{

@@ -25,6 +25,7 @@ func TestWorkerSettingsReadEveryTuningVariable(t *testing.T) {
 		"GRACEFUL_STOP_TIMEOUT":            "2.5",
 		"DEPLOYMENT_NAME":                  "billing",
 		"BUILD_ID":                         "2026.12.1",
+		"IDENTITY":                         "greeter@acme-billing",
 	} {
 		t.Setenv("TEMPORAL_WORKER_"+name, value)
 	}
@@ -55,6 +56,9 @@ func TestWorkerSettingsReadEveryTuningVariable(t *testing.T) {
 	if !reflect.DeepEqual(o.ActivityTaskPollerBehavior, wantMaximum) {
 		t.Errorf("activity pollers %#v", o.ActivityTaskPollerBehavior)
 	}
+	if o.Identity != "greeter@acme-billing" {
+		t.Errorf("identity %q", o.Identity)
+	}
 	v := o.DeploymentOptions
 	if !v.UseVersioning || v.Version.DeploymentName != "billing" || v.Version.BuildID != "2026.12.1" {
 		t.Errorf("deployment %#v", v)
@@ -68,7 +72,8 @@ func TestWorkerSettingsKeepTheDefaultsOfWhatIsUnset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.MaxConcurrentActivityExecutionSize != 0 || o.WorkflowTaskPollerBehavior != nil || o.DeploymentOptions.UseVersioning {
+	if o.MaxConcurrentActivityExecutionSize != 0 || o.WorkflowTaskPollerBehavior != nil || o.DeploymentOptions.UseVersioning ||
+		o.Identity != "" {
 		t.Errorf("defaults changed: %#v", o)
 	}
 }

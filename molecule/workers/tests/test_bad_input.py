@@ -33,6 +33,8 @@ CASES = {
                              "temporal_worker_instances[billing].api_key_file /etc/temporal-test/missing.key does not exist"),
     "unknown tuning key": ([worker("billing", tuning={"max_concurrent_activitys": 3}), worker("reports")],
                            "temporal_worker_instances[billing].tuning: unknown keys max_concurrent_activitys"),
+    "identity pattern that does not compile": ([worker("billing", identity_pattern="greeter@("), worker("reports")],
+                                               'temporal_worker_instances[billing].identity_pattern "greeter@(" is not a regular expression'),
     "TLS key without certificate": ([worker("billing"), worker("reports", tls={"enabled": True, "key_file": "/etc/ssl/reports.key"})],
                                     "temporal_worker_instances[reports].tls: a client key (key or key_file) needs its certificate"),
 }

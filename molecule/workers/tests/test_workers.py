@@ -10,7 +10,8 @@ import host_state
 import secret_hunt
 from conftest import (
     DEV_HOST, MARKERS, QUEUES, apply, assert_every_unit_hardened, assert_nothing_changed, dropin, environment, history,
-    main_pid, pollers, result, running_activity, start_greet, temporal, unit, wait_for_approval, wait_polling, worker)
+    main_pid, pollers, result, running_activity, shell_quote, start_greet, temporal, unit, wait_for_approval, wait_polling,
+    worker)
 
 testinfra_hosts = conftest.testinfra_hosts
 
@@ -200,9 +201,72 @@ def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present,
         assert main_pid(present, unit(name)).strip() == pid
 
 
+# Reports names itself as runtimes on Temporal's Rust core do (<name>@<task queue>): the example
+# reads TEMPORAL_WORKER_IDENTITY, and the role's health gate is told it.
+IDENTITY = "reports@%s" % QUEUES["reports"]
+IDENTIFIED_REPORTS = dict(TUNED_REPORTS, identity=IDENTITY,
+                          environment=dict(worker("reports").get("environment") or {}, TEMPORAL_WORKER_IDENTITY=IDENTITY))
+# On the worker host, while the run goes, as a worker that crashes on a frontend not ready yet
+# and that systemd brings back: the process the role starts is stopped at once; once the gate
+# asks about reports' queue (finding the unit down) it is started again, and the gate must ask
+# again (it did not pass on what it saw before). The [e] keeps pgrep off this script's own
+# command line.
+RESTART_DURING_GATE = r"""
+armed() { [ -e %(out)s.armed ] || exit 0; }
+asking() { pgrep -f 'task-queue describ[e] --task-queue %(queue)s' | sort; }
+main_pid() { systemctl show -p MainPID --value %(unit)s; }
+old=$(main_pid)
+end=$((SECONDS + 240))
+while [ $SECONDS -lt $end ]; do armed; pid=$(main_pid); [ "$pid" != 0 ] && [ "$pid" != "$old" ] && break; sleep 0.05; done
+[ $SECONDS -lt $end ] || exit 0
+echo "$pid" > %(out)s.started-by-role
+systemctl stop %(unit)s && echo stopped >> %(out)s
+while [ $SECONDS -lt $end ]; do armed; seen=$(asking); [ -n "$seen" ] && break; sleep 0.02; done
+systemctl start %(unit)s && echo started >> %(out)s
+while [ $SECONDS -lt $end ]; do
+  armed
+  if [ -n "$(comm -13 <(echo "$seen") <(asking))" ]; then echo asked-after >> %(out)s; exit 0; fi
+  sleep 0.02
+done
+"""
+
+
+def test_a_worker_with_its_own_identity_passes_the_gate_through_a_restart(present, tmp_path):
+    """Reports gets its own identity (the role restarts it), and that process is stopped by hand
+    and started again while the gate waits: the gate follows the new process and the play
+    passes; the queue's poller and the activity's worker are that identity. Crash (of the check
+    before) leaves the list here; the next check finds it gone."""
+    billing = wait_polling(present, "billing")
+    out = "/run/temporalops-gate-restart"
+    present.run("rm -f %s %s.started-by-role" % (out, out))
+    script = RESTART_DURING_GATE % {"queue": QUEUES["reports"], "unit": unit("reports"), "out": out}
+    # The script runs while OUT.armed exists: a run that fails early leaves no hand behind.
+    present.check_output("touch %s.armed && setsid -f bash -c %s >/dev/null 2>&1" % (out, shell_quote(script)))
+    try:
+        rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), IDENTIFIED_REPORTS])
+    finally:
+        present.run("rm -f %s.armed" % out)
+    assert rc == 0, output[-3000:]
+    # The hand stopped what the role started, started it while the gate asked, and the gate
+    # asked again after that.
+    assert present.file(out).content_string.split() == ["stopped", "started", "asked-after"], present.run("cat %s" % out).stdout
+    started_by_role = present.file(out + ".started-by-role").content_string.strip()
+    now = main_pid(present, unit("reports")).strip()
+    assert now not in ("0", started_by_role)
+    identities = [p["identity"] for p in pollers(present, QUEUES["reports"])]
+    assert IDENTITY in identities and not [i for i in identities if i.startswith(now + "@")], identities
+    workflow_id = start_greet(present, QUEUES["reports"], name="Ivy")
+    assert result(present, workflow_id)["task_queue"] == QUEUES["reports"]
+    ran_by = [e["activityTaskStartedEventAttributes"]["identity"] for e in history(present, workflow_id)
+              if e["eventType"] == "EVENT_TYPE_ACTIVITY_TASK_STARTED"]
+    assert ran_by == [IDENTITY], ran_by
+    assert main_pid(present, unit("billing")).strip() == billing
+
+
 def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tmp_path):
-    """Reports goes by state: absent (whatever its settings: the check before leaves it tuned),
-    crash (of the check before) by leaving the list; billing runs on. The scenario's list brings
+    """Reports goes by state: absent (whatever its settings: the checks before leave it tuned,
+    with its own identity), crash by leaving the list (the check before left it out); billing
+    runs on. The scenario's list brings
     reports back as the inventory has it."""
     pid = wait_polling(present, "billing")
     rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports", state="absent")])

@@ -46,6 +46,9 @@ def worker_options():
         "activity_task_poller_behavior": _pollers("ACTIVITY"),
         "max_activities_per_second": _number("TEMPORAL_WORKER_ACTIVITIES_PER_SECOND", float),
         "max_task_queue_activities_per_second": _number("TEMPORAL_WORKER_TASK_QUEUE_ACTIVITIES_PER_SECOND", float),
+        # Its own identity instead of the SDK's <pid>@<host> (the role's health gate is told it
+        # with the worker's identity setting).
+        "identity": os.environ.get("TEMPORAL_WORKER_IDENTITY") or None,
     }
     for option, name in (("sticky_queue_schedule_to_start_timeout", "TEMPORAL_WORKER_STICKY_SCHEDULE_TO_START_TIMEOUT"),
                          ("graceful_shutdown_timeout", "TEMPORAL_WORKER_GRACEFUL_STOP_TIMEOUT")):

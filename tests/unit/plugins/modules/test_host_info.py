@@ -16,10 +16,11 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.temporalops.temporal.plugins.module_utils import systemd_show
 from ansible_collections.temporalops.temporal.plugins.modules import host_info
 from ansible_collections.temporalops.temporal.tests.unit.plugins.modules.run_command_cases import ModuleExit
 
-SHOW = '/bin/systemctl show --timestamp=unix --property=%s --' % ','.join(host_info.UNIT_PROPERTIES)
+SHOW = '/bin/systemctl show --timestamp=unix --property=%s --' % ','.join(systemd_show.UNIT_PROPERTIES)
 
 
 def run(monkeypatch, args, commands=None):
@@ -56,7 +57,7 @@ def test_paths_are_described_without_following_links(tmp_path, monkeypatch):
     link = tmp_path / 'link'
     link.symlink_to(target)
     missing = tmp_path / 'missing' / 'below'
-    result, seen = run(monkeypatch, {'paths': [str(target), str(link), str(tmp_path), str(missing)], 'checksums': True})
+    result, seen = run(monkeypatch, {'paths': [str(link), str(tmp_path), str(missing)], 'checksums': [str(target), str(link)]})
     paths = result['paths']
     assert paths[str(target)]['type'] == 'file' and paths[str(target)]['mode'] == '0750'
     assert paths[str(target)]['checksum'] == hashlib.sha1(b'binary').hexdigest()
@@ -67,11 +68,13 @@ def test_paths_are_described_without_following_links(tmp_path, monkeypatch):
     assert not result['changed'] and not result['failed'] and seen == []
 
 
-def test_no_checksums_unless_asked(tmp_path, monkeypatch):
-    target = tmp_path / 'big'
-    target.write_text('x')
-    result = run(monkeypatch, {'paths': [str(target)]})[0]
-    assert 'checksum' not in result['paths'][str(target)]
+def test_only_the_files_named_in_checksums_are_digested(tmp_path, monkeypatch):
+    big, small = tmp_path / 'big', tmp_path / 'small'
+    big.write_text('x')
+    small.write_text('y')
+    paths = run(monkeypatch, {'paths': [str(big)], 'checksums': [str(small)]})[0]['paths']
+    assert 'checksum' not in paths[str(big)] and paths[str(big)]['type'] == 'file'
+    assert paths[str(small)]['checksum'] == hashlib.sha1(b'y').hexdigest()
 
 
 def test_paths_are_keyed_as_given(tmp_path, monkeypatch):
@@ -123,7 +126,7 @@ def test_versions_lists_release_directories_newest_first_with_their_marker(tmp_p
 SHOWN = (
     'Id=temporal-server.service\nLoadState=loaded\nActiveState=active\nSubState=running\nUnitFileState=enabled\n'
     'FragmentPath=/etc/systemd/system/temporal-server.service\nMainPID=%d\nNRestarts=2\n'
-    'ActiveEnterTimestamp=@1733400000\nExecMainStartTimestamp=@1733399990\n'
+    'ActiveEnterTimestamp=@1733400000\nExecMainStartTimestamp=@1733399990\nExecMainStartTimestampMonotonic=81234567\n'
     'ExecStart={ path=/opt/temporal/server/1.32.2/temporal-server ; argv[]=/opt/temporal/server/1.32.2/temporal-server start ; '
     'ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n'
     'DropInPaths=/etc/systemd/system/temporal-server.service.d/a.conf /run/systemd/system/temporal-server.service.d/b.conf\n'
@@ -142,6 +145,7 @@ def test_units_are_read_in_one_systemctl_call_with_the_binary_each_runs(monkeypa
     assert server == {'exists': True, 'load_state': 'loaded', 'active_state': 'active', 'sub_state': 'running',
                       'unit_file_state': 'enabled', 'fragment_path': '/etc/systemd/system/temporal-server.service',
                       'main_pid': pid, 'restarts': 2, 'active_since': 1733400000, 'main_started': 1733399990,
+                      'main_started_monotonic': 81234567,
                       'exe': os.readlink('/proc/%d/exe' % pid),
                       'exec_start': server['exec_start'],
                       'drop_in_paths': ['/etc/systemd/system/temporal-server.service.d/a.conf',
