@@ -4,10 +4,17 @@
 # files are copied into such a tree in the cache first.
 #
 # usage: tools/ansible-test.sh sanity|units|integration [ansible-test options...]
+# With TEMPORALOPS_ANSIBLE_TEST_VENV set (a venv such as tools/lib.sh's newest_venv), that
+# venv's ansible-test runs instead of the pinned one, in a tree and a HOME of its own.
 source "$(dirname "$0")/lib.sh"
 activate_venv
+other=""
+if [ -n "${TEMPORALOPS_ANSIBLE_TEST_VENV:-}" ]; then
+  export VIRTUAL_ENV="$TEMPORALOPS_ANSIBLE_TEST_VENV" PATH="$TEMPORALOPS_ANSIBLE_TEST_VENV/bin:$PATH"
+  other="-$(basename "$TEMPORALOPS_ANSIBLE_TEST_VENV")"
+fi
 
-tree="$CACHE_DIR/ansible-test/$(basename "$(collections_dir)")/ansible_collections/temporalops/temporal"
+tree="$CACHE_DIR/ansible-test$other/$(basename "$(collections_dir)")/ansible_collections/temporalops/temporal"
 rm -rf "$tree"
 mkdir -p "$tree"
 # Files git lists that are gone from the work tree (deleted, not committed yet) are left out.
@@ -27,7 +34,7 @@ import inspect, re
 print(re.search(r"pip='([0-9.]+)'", inspect.getsource(r.get_venv_packages)).group(1))
 PY
 )" || die "cannot tell which pip version ansible-test bootstraps"
-test_home="$CACHE_DIR/ansible-test-home"
+test_home="$CACHE_DIR/ansible-test-home$other"
 bootstrap_dir="$test_home/.ansible/test/cache"
 mkdir -p "$bootstrap_dir"
 if [ ! -f "$bootstrap_dir/pip-$pip_version-py3-none-any.whl" ]; then
