@@ -80,4 +80,6 @@ requirements:
 notes:
   - Set connection options once for a play with
     C(module_defaults) and the group C(group/temporalops.temporal.temporal).
+  - A call the server refuses as rate limited (C(ResourceExhausted), such as a burst of namespace creations on a
+    dev server) did nothing, and is repeated after 1, 2, 4 and 8 seconds before the module fails.
 '''

@@ -57,6 +57,9 @@ def connection_argument_spec(**module_options):
     return spec
 
 
+# How long run() waits before each repeat of a call the server refused as rate limited.
+RATE_LIMIT_PAUSES = (1, 2, 4, 8)
+
 # gRPC header names the CLI can take from its environment (see TemporalCLI.environment).
 GRPC_META_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*$')
 
@@ -64,6 +67,8 @@ GRPC_META_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*$')
 # First match wins; patterns are matched against the CLI's error message, lower-cased.
 # They cover gRPC status names and the CLI's own phrasing for the same condition.
 ERROR_KINDS = (
+    # The server refused the call before doing anything (ResourceExhausted): safe to repeat.
+    ('rate_limited', 'rate limited', ('rate limit exceeded', 'resourceexhausted', 'resource exhausted')),
     ('permission_denied', 'permission denied', (
         'permission denied', 'permissiondenied', 'unauthenticated', 'unauthorized', 'forbidden')),
     ('not_found', 'not found', ('not found', 'notfound')),
@@ -176,6 +181,12 @@ class TemporalCLI(BinaryRunner):
         missing_ok: return None when the object does not exist instead of failing.
         """
         rc, stdout, stderr, argv = self.execute(args, namespace, timeout)
+        # A rate-limited call did nothing on the server: it is repeated, after 1, 2, 4 and 8 s.
+        for pause in RATE_LIMIT_PAUSES:
+            if rc == 0 or classify_error(error_message(stdout, stderr))[0] != 'rate_limited':
+                break
+            time.sleep(pause)
+            rc, stdout, stderr, argv = self.execute(args, namespace, timeout)
         if rc != 0:
             message = error_message(stdout, stderr)
             kind, label = classify_error(message)

@@ -29,6 +29,8 @@ from ansible_collections.temporalops.temporal.plugins.module_utils.payloads impo
     ('failed reaching server: Request unauthorized.', 'permission_denied'),
     ('namespace update failed: A valid retention period is not set on request.', 'invalid_argument'),
     ('required flag(s) "task-queue", "type" not set', 'invalid_argument'),
+    ('unable to create namespace bench-bulk-50: service rate limit exceeded', 'rate_limited'),
+    ('ResourceExhausted: namespace rate limit exceeded', 'rate_limited'),
     ('workflow failed', 'error'),
 ])
 def test_classify_error(message, kind):
