@@ -63,6 +63,21 @@ class ModuleExit(Exception):
         self.result = result
 
 
+def patch_module(monkeypatch, run_command):
+    """Make AnsibleModule leave through ModuleExit (failed or not), run RUN_COMMAND(module, argv,
+    **kwargs) for its commands and find every binary in /bin: for tests that mock the host's
+    commands themselves (host_info, task_queue_info's wait for a unit)."""
+    def leave(failed):
+        def exit_module(module, **result):
+            raise ModuleExit(dict(result, failed=failed))
+        return exit_module
+
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', leave(False))
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', leave(True))
+    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda module, name, *a, **kw: '/bin/' + name)
+
+
 class FakeClock:
     """time.time/time.sleep that advance instantly, so waiting code runs without waiting."""
 

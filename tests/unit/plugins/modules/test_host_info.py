@@ -13,12 +13,11 @@ import os
 
 import pytest
 
-from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.temporalops.temporal.plugins.module_utils import systemd_show
 from ansible_collections.temporalops.temporal.plugins.modules import host_info
-from ansible_collections.temporalops.temporal.tests.unit.plugins.modules.run_command_cases import ModuleExit
+from ansible_collections.temporalops.temporal.tests.unit.plugins.modules.run_command_cases import ModuleExit, patch_module
 
 SHOW = '/bin/systemctl show --timestamp=unix --property=%s --' % ','.join(systemd_show.UNIT_PROPERTIES)
 
@@ -35,15 +34,7 @@ def run(monkeypatch, args, commands=None):
                 return answer
         raise AssertionError('unexpected command: %s' % line)
 
-    def leave(failed):
-        def exit_module(module, **result):
-            raise ModuleExit(dict(result, failed=failed))
-        return exit_module
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', leave(False))
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', leave(True))
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda module, name, *a, **kw: '/bin/' + name)
+    patch_module(monkeypatch, run_command)
     with patch_module_args(dict(args, _ansible_check_mode=True)):
         with pytest.raises(ModuleExit) as exited:
             host_info.main()

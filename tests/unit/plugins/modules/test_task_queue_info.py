@@ -9,9 +9,12 @@ __metaclass__ = type
 
 import pytest
 
+from ansible.module_utils.testing import patch_module_args
+
 from ansible_collections.temporalops.temporal.plugins.module_utils import systemd_show
 from ansible_collections.temporalops.temporal.plugins.modules import task_queue_info
-from ansible_collections.temporalops.temporal.tests.unit.plugins.modules.run_command_cases import load_cases, run_case
+from ansible_collections.temporalops.temporal.tests.unit.plugins.modules.run_command_cases import (
+    FakeClock, ModuleExit, load_cases, patch_module, run_case)
 
 
 @pytest.mark.parametrize(**load_cases(__file__))
@@ -47,19 +50,7 @@ def waiting(monkeypatch, tries, show=SHOW, **wanted):
 
 
 def run_module(monkeypatch, run_command, args):
-    from ansible.module_utils import basic
-    from ansible.module_utils.testing import patch_module_args
-    from ansible_collections.temporalops.temporal.tests.unit.plugins.modules.run_command_cases import FakeClock, ModuleExit
-
-    def leave(failed):
-        def exit(module, **result):
-            raise ModuleExit(dict(result, failed=failed))
-        return exit
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', leave(False))
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', leave(True))
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda module, name, *a, **kw: '/bin/' + name)
+    patch_module(monkeypatch, run_command)
     monkeypatch.setattr('socket.gethostname', lambda: 'worker-1')
     clock = FakeClock()
     monkeypatch.setattr('time.time', clock.time)
