@@ -6,6 +6,9 @@
 """Every mistake in the temporal_worker role's settings, one message each naming the worker and
 the setting, found before any host changes (the action plugin worker_plan fails on any).
 
+The role's meta/argument_specs.yml owns the keys, their types and choices (Ansible checks them
+first, defaults included); these are the rules within and across settings.
+
 Pure: reads the workers worker_model.resolve() gives and the raw settings.
 """
 
@@ -17,8 +20,7 @@ import re
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.pollers import pattern_problem
 from ansible_collections.temporalops.temporal.plugins.module_utils.systemd_unit import NAMES as CONTROL_NAMES, control_character
-from ansible_collections.temporalops.temporal.plugins.module_utils.worker_model import (
-    ARCHIVE_KEYS, KEYS, PYTHON_KEYS, TLS_KEYS, TUNING_VARS, get, merged, text, to_json)
+from ansible_collections.temporalops.temporal.plugins.module_utils.worker_model import TUNING_VARS, get, merged, text, to_json
 
 # Patterns a whole value must match (checked with _whole: a trailing newline is no match).
 NAME = r'[a-z0-9][a-z0-9_-]{0,63}'
@@ -99,16 +101,9 @@ def _control(at, setting, value):
     return found
 
 
-def _unknown_keys(where, settings, known):
-    """A message naming the keys of SETTINGS that are not KNOWN, with the known ones."""
-    unknown = [key for key in settings if key not in known]
-    return ['%s: unknown keys %s (%s).' % (where, ', '.join(map(text, unknown)), ', '.join(known))] if unknown else []
-
-
 def _python(at, w):
     p = w['python']
     e = []
-    e.extend(_unknown_keys(at + '.python', p, PYTHON_KEYS))
     if not _whole(MODULE, get(p, 'module')):
         e.append('%s.python.module %s must name the module to run with python -m, such as billing.worker.' % (at, to_json(get(p, 'module'))))
     if not get(p, 'requirements', []):
@@ -124,7 +119,6 @@ def _python(at, w):
 def _archive(at, w):
     a = w['archive']
     e = []
-    e.extend(_unknown_keys(at + '.archive', a, ARCHIVE_KEYS))
     if not _whole(URL, get(a, 'url')):
         e.append('%s.archive.url %s must be an http://, https:// or file:// URL of a .tar.gz, .tgz or .zip archive.' % (at, to_json(get(a, 'url'))))
     if not _whole(CHECKSUM, get(a, 'checksum')):
@@ -139,9 +133,6 @@ def _archive(at, w):
 
 def _tuning(at, tuning):
     e = []
-    unknown = [key for key in tuning if key not in TUNING_VARS]
-    if unknown:
-        e.append('%s.tuning: unknown keys %s (the keys: %s).' % (at, ', '.join(map(text, unknown)), ', '.join(TUNING_VARS)))
     for key, value in tuning.items():
         if key not in TUNING_VARS or value is None:
             continue
@@ -166,7 +157,6 @@ def _tuning(at, tuning):
 def _tls(at, w):
     tls = w['tls']
     e = []
-    e.extend(_unknown_keys(at + '.tls', tls, TLS_KEYS))
     if w['has_tls_key'] and get(tls, 'key_file'):
         e.append('%s.tls: key (the key itself) and key_file (a file on the host) are two ways to give one key; set one.' % at)
     if bool(w['key_file']) != bool(get(tls, 'cert_file')):
@@ -226,7 +216,7 @@ def _present(at, w, settings, workers, queues, allow_shared_queues):
     if w['archive']:
         e.extend(_archive(at, w))
     if w['files']:
-        if [key for key in w['files'] if key != 'src'] or 'files.src' not in w['found']:
+        if 'files.src' not in w['found']:
             e.append('%s.files takes {src: a file or directory on the controller}, copied to %s.' % (at, w['app_dir']))
         elif not w['found']['files.src']:
             e.append('%s.files.src: %s is not on the controller.' % (at, text(w['files']['src'])))
@@ -281,9 +271,6 @@ def check(workers, instances, defaults, service='temporal-worker', allow_shared_
     errors = input_errors(instances, defaults)
     if errors:
         return errors
-    unknown = [key for key in defaults if key not in KEYS] + (['name'] if 'name' in defaults else [])
-    if unknown:
-        errors.append('temporal_worker_defaults: unknown keys %s (name is per worker; the keys: %s).' % (', '.join(map(text, unknown)), ', '.join(KEYS[1:])))
     names = [w['name'] for w in workers]
     queues = {}
     for index, (w, raw) in enumerate(zip(workers, instances)):
@@ -292,11 +279,6 @@ def check(workers, instances, defaults, service='temporal-worker', allow_shared_
             errors.append('%s.name %s must be lower-case letters, digits, - and _ (it names the unit %s@NAME).' % (at, to_json(w['name']), service))
         elif names.count(w['name']) > 1:
             errors.append('%s.name: %s names more than one worker; each worker needs its own name.' % (at, w['name']))
-        unknown = [key for key in w['raw_keys'] if key not in KEYS]
-        if unknown:
-            errors.append('%s: unknown keys %s (the keys: %s).' % (at, ', '.join(map(text, unknown)), ', '.join(KEYS)))
-        if w['state'] not in ('present', 'absent'):
-            errors.append('%s.state must be present or absent, not %s.' % (at, text(w['state'])))
         if w['state'] == 'present':
             errors.extend(_present(at, w, merged(raw, defaults), workers, queues, allow_shared_queues))
     return _unique(errors)

@@ -17,13 +17,10 @@ __metaclass__ = type
 import copy
 import hashlib
 import json
+import math
 import re
 
-# Keys a worker (and temporal_worker_defaults) may have; name is per worker.
-KEYS = ['name', 'state', 'task_queue', 'task_queue_prefix', 'namespace', 'address', 'profile', 'config_file',
-        'api_key', 'api_key_file', 'tls', 'grpc_meta', 'codec', 'command', 'args', 'working_dir', 'user', 'group',
-        'environment', 'secret_environment', 'python', 'archive', 'files', 'tuning', 'health_check',
-        'identity', 'identity_pattern', 'hardening', 'read_write_paths', 'restart_sec']
+from ansible_collections.temporalops.temporal.plugins.module_utils.settings import to_int
 
 # The tuning keys, each with the TEMPORAL_WORKER_* variable it becomes (examples/workers/README.md).
 TUNING_VARS = {
@@ -39,9 +36,6 @@ TUNING_VARS = {
     'deployment_name': 'TEMPORAL_WORKER_DEPLOYMENT_NAME',
     'build_id': 'TEMPORAL_WORKER_BUILD_ID',
 }
-TLS_KEYS = ['enabled', 'ca_file', 'cert_file', 'key_file', 'key', 'server_name', 'disable_host_verification']
-PYTHON_KEYS = ['source', 'requirements', 'module', 'interpreter', 'pip_args', 'wheelhouse']
-ARCHIVE_KEYS = ['url', 'checksum', 'binary', 'version']
 
 # What each worker key defaults to when neither the worker nor temporal_worker_defaults sets it.
 BUILTIN = {
@@ -180,6 +174,38 @@ def _tls_env(tls, key_file):
     return env
 
 
+def _as_number(value, whole):
+    """VALUE as a whole number (WHOLE) or any number, text such as '20' from -e included; VALUE
+    itself when it is not one, for the checks to refuse."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return value
+    if not isinstance(value, str) and not whole:
+        return value
+    try:
+        return to_int(value, 'tuning')
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return number if not whole and math.isfinite(number) else value
+
+
+def _typed_tuning(tuning):
+    """The tuning settings with their numbers as numbers (pollers' {min, initial, max} too)."""
+    typed = {}
+    for key, value in tuning.items():
+        whole = key.startswith('max_') or key.endswith('_pollers')
+        if key in ('deployment_name', 'build_id') or value is None:
+            typed[key] = value
+        elif key.endswith('_pollers') and isinstance(value, dict):
+            typed[key] = dict((part, _as_number(number, True)) for part, number in value.items())
+        else:
+            typed[key] = _as_number(value, whole)
+    return typed
+
+
 def _tuning_env(tuning):
     env = {}
     for key, value in tuning.items():
@@ -202,7 +228,7 @@ def _one(raw, w, settings, found_paths, read_text):
     archive = get(w, 'archive', {}) or {}
     files = get(w, 'files', {}) or {}
     tls = w['tls'] or {}
-    tuning = w['tuning'] or {}
+    tuning = _typed_tuning(w['tuning'] or {})
     codec = w['codec'] or {}
     user = get(w, 'user') or 'temporal-worker-' + name
     found = {}
@@ -269,6 +295,9 @@ def _one(raw, w, settings, found_paths, read_text):
     host_files = [[at + '.tls.' + key, tls[key], '-r'] for key in ('cert_file', 'key_file', 'ca_file') if get(tls, key)]
     if get(w, 'config_file'):
         host_files.append([at + '.config_file', w['config_file'], '-r'])
+    # The role reads the key as root: only a key the worker's user may read is handed to it.
+    if get(w, 'api_key_file'):
+        host_files.append([at + '.api_key_file', w['api_key_file'], '-r'])
     if python:
         host_files.append([at + '.python.interpreter', get(python, 'interpreter', DEFAULT_INTERPRETER), '-x'])
     # A command copied with files is checked once it is there (configure.yml).
@@ -277,7 +306,6 @@ def _one(raw, w, settings, found_paths, read_text):
 
     return {
         'name': name,
-        'raw_keys': list(raw),
         'raw_user': get(raw, 'user'),
         'has_api_key': bool(get(w, 'api_key')),
         'state': w['state'],

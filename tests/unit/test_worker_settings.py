@@ -11,6 +11,7 @@ import pathlib
 import pytest
 import yaml
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
 from ansible.plugins.loader import action_loader, filter_loader, fragment_loader
@@ -76,6 +77,12 @@ def test_secrets_stay_out_of_the_resolved_workers():
     assert secrets["r"]["env"] == {"TEMPORAL_API_KEY": "SECRET-1", "TEMPORAL_GRPC_META_X_TENANT": "SECRET-2"}
 
 
+def test_an_api_key_file_is_checked_as_the_workers_user():
+    """usable.yml tests each host file as the worker's user: a key file only root reads is refused."""
+    (w,) = resolved([{"name": "r", "command": "/usr/bin/true", "api_key_file": "/etc/temporal/keys/r"}])
+    assert ["temporal_worker_instances[r].api_key_file", "/etc/temporal/keys/r", "-r"] in w["host_files"]
+
+
 def test_tls_off_is_written_when_asked():
     (w,) = resolved([{"name": "r", "command": ["/usr/bin/true"], "tls": {"enabled": False}}])
     assert w["env"]["TEMPORAL_TLS"] == "false"
@@ -94,8 +101,6 @@ def test_each_mistake_names_the_worker_and_the_setting():
         ([{"name": "a"}], "temporal_worker_instances[a]: nothing to run"),
         ([{"name": "a", "command": "/usr/bin/w", "python": PYTHON}], "temporal_worker_instances[a]: python and command are set"),
         ([{"name": "a", "command": "w"}], "temporal_worker_instances[a].command: w must be an absolute path"),
-        ([{"name": "a", "command": "/w", "tuning": {"max_concurent_activities": 3}}],
-         "temporal_worker_instances[a].tuning: unknown keys max_concurent_activities"),
         ([{"name": "a", "command": "/w", "tuning": {"workflow_pollers": {"min": 3, "initial": 2, "max": 4}}}],
          "temporal_worker_instances[a].tuning.workflow_pollers autoscaling"),
         ([{"name": "a", "command": "/w", "tuning": {"graceful_stop_timeout": "soon"}}],
@@ -140,8 +145,57 @@ def test_shared_queues_can_be_allowed():
     assert errors(workers, allow_shared_queues=True) == []
 
 
-def test_unknown_defaults_are_refused():
-    assert "temporal_worker_defaults: unknown keys adress" in only([], defaults={"adress": "x:1"})
+def spec_errors(**variables):
+    """What Ansible's check of the role's meta/argument_specs.yml says of VARIABLES (it runs before the role)."""
+    with open(ROLE / "meta" / "argument_specs.yml", encoding="utf-8") as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    return [str(error) for error in ArgumentSpecValidator(options).validate(variables).errors]
+
+
+def test_the_argument_spec_owns_the_keys_of_every_setting_and_of_the_defaults():
+    (message,) = spec_errors(
+        temporal_worker_defaults={"adress": "x:1", "name": "n", "python": {"modul": "m"}},
+        temporal_worker_instances=[{"name": "a", "colour": "red", "tuning": {"max_concurent_activities": 1}, "tls": {"crt": "/c"},
+                                    "archive": {"size": 1}, "files": {"source": "x"}, "codec": {"token": "t"}}])
+    named = message.split(". Supported parameters")[0].split(", ")
+    assert sorted(named) == ["temporal_worker_defaults.adress", "temporal_worker_defaults.name", "temporal_worker_defaults.python.modul",
+                             "temporal_worker_instances.archive.size", "temporal_worker_instances.codec.token",
+                             "temporal_worker_instances.colour", "temporal_worker_instances.files.source",
+                             "temporal_worker_instances.tls.crt", "temporal_worker_instances.tuning.max_concurent_activities"]
+    assert spec_errors(temporal_worker_instances=[{"name": "a", "state": "gone"}]) == [
+        "value of state must be one of: present, absent, got: gone found in temporal_worker_instances"]
+    assert "max_concurrent_activities" in spec_errors(temporal_worker_instances=[{"name": "a", "tuning": {"max_concurrent_activities": "x"}}])[0]
+
+
+def test_the_settings_are_written_once_for_the_workers_and_their_defaults():
+    with open(ROLE / "meta" / "argument_specs.yml", encoding="utf-8") as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    worker, defaults = options["temporal_worker_instances"]["options"], options["temporal_worker_defaults"]["options"]
+    assert set(worker) - set(defaults) == {"name"} and all(worker[key] is defaults[key] for key in defaults)
+    # The model maps each tuning key the spec has to its variable.
+    assert set(defaults["tuning"]["options"]) == set(worker_model.TUNING_VARS)
+
+
+def test_the_scenario_settings_pass_the_argument_spec():
+    group = yaml.safe_load((ROOT_DIR / "molecule" / "workers" / "molecule.yml").read_text())["provisioner"]["inventory"]["group_vars"]
+    settings = group["temporal_workers"]
+    assert spec_errors(temporal_worker_instances=settings["temporal_worker_instances"],
+                       temporal_worker_defaults=settings["temporal_worker_defaults"]) == []
+
+
+def test_tuning_numbers_given_as_text_are_read_as_numbers():
+    """-e and templated values arrive as text: '20' is the number 20; 'x' is still refused."""
+    workers = [{"name": "a", "command": "/w", "tuning": {"max_concurrent_activities": "20", "activities_per_second": "2.5",
+                                                         "workflow_pollers": {"min": "1", "initial": "2", "max": "4"}}}]
+    assert errors(workers) == []
+    (w,) = resolved(workers)
+    assert w["env"]["TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES"] == "20" and w["env"]["TEMPORAL_WORKER_ACTIVITIES_PER_SECOND"] == "2.5"
+    assert w["env"]["TEMPORAL_WORKER_WORKFLOW_POLLERS_AUTOSCALING"] == "1,2,4"
+    (w,) = resolved([dict(workers[0], tuning={"graceful_stop_timeout": "20"})])
+    assert w["env"]["TEMPORAL_WORKER_GRACEFUL_STOP_TIMEOUT"] == "20" and w["timeout_stop_sec"] == "35s"
+    for value in ("x", "2.5", "nan", True):
+        assert "tuning.max_concurrent_activities must be a whole number" in only([dict(workers[0], tuning={"max_concurrent_activities": value})])
+    assert "must be a positive number" in only([dict(workers[0], tuning={"activities_per_second": "inf"})])
 
 
 def test_a_profile_file_takes_the_connection_from_the_worker_or_the_defaults():
@@ -201,9 +255,7 @@ PYTHON_WORKER = (
      "environment": {"EXTRA": 5, "OTHER": "x y"}, "restart_sec": 2.5, "health_check": "no", "hardening": {"MemoryDenyWriteExecute": "no"},
      "read_write_paths": ["/var/tmp/x"]},
     {"address": "temporal.internal:7233", "namespace": "orders", "tuning": {"max_concurrent_workflow_tasks": 9}},
-    {"name": "billing", "raw_keys": ["name", "task_queue_prefix", "task_queue", "python", "tuning", "environment", "restart_sec", "health_check",
-                                     "hardening", "read_write_paths"],
-     "raw_user": "", "has_api_key": False, "state": "present", "unit": "temporal-worker@billing.service", "queue": "acme-billing",
+    {"name": "billing", "raw_user": "", "has_api_key": False, "state": "present", "unit": "temporal-worker@billing.service", "queue": "acme-billing",
      "address": "temporal.internal:7233", "connection_set": ["address", "namespace"], "namespace": "orders", "user": "temporal-worker-billing",
      "group": "temporal-worker-billing", "home": "/opt/temporal-workers/billing", "deliveries": ["python"],
      "python": {"module": "greeter.worker", "requirements": "/srv/controller/requirements.txt", "source": "/srv/controller/src/",
@@ -236,7 +288,7 @@ TLS_WORKER = (
     {"name": "t", "command": "/w", "tls": {"cert_file": "/etc/c.pem", "key": "KEY", "ca_file": "/etc/ca.pem", "server_name": "srv",
                                            "disable_host_verification": True}},
     {},
-    {"name": "t", "raw_keys": ["name", "command", "tls"], "raw_user": "", "has_api_key": False, "state": "present",
+    {"name": "t", "raw_user": "", "has_api_key": False, "state": "present",
      "unit": "temporal-worker@t.service", "queue": "t", "address": "127.0.0.1:7233", "connection_set": [], "namespace": "default",
      "user": "temporal-worker-t", "group": "temporal-worker-t", "home": "/opt/temporal-workers/t", "deliveries": ["command"], "python": {},
      "requirements_text": "", "venv": "/opt/temporal-workers/t/venvs/38535dbe2317", "archive": {}, "archive_version": "",
@@ -260,8 +312,7 @@ NULLS_WORKER = (
     {"name": "b", "tls": {"enabled": None}, "environment": None, "hardening": None, "read_write_paths": None, "codec": None, "grpc_meta": None,
      "secret_environment": None, "tuning": None},
     {"command": ["/usr/bin/w"], "tls": {"server_name": "s"}, "environment": {"A": "1"}, "tuning": {"max_concurrent_activities": 5}},
-    {"name": "b", "raw_keys": ["name", "tls", "environment", "hardening", "read_write_paths", "codec", "grpc_meta", "secret_environment", "tuning"],
-     "raw_user": "", "has_api_key": False, "state": "present", "unit": "temporal-worker@b.service", "queue": "b", "address": "127.0.0.1:7233",
+    {"name": "b", "raw_user": "", "has_api_key": False, "state": "present", "unit": "temporal-worker@b.service", "queue": "b", "address": "127.0.0.1:7233",
      "connection_set": [], "namespace": "default", "user": "temporal-worker-b", "group": "temporal-worker-b", "home": "/opt/temporal-workers/b",
      "deliveries": ["command"], "python": {}, "requirements_text": "", "venv": "/opt/temporal-workers/b/venvs/38535dbe2317", "archive": {},
      "archive_version": "", "archive_dir": "/opt/temporal/workers/b/", "files": {}, "copied_program": "", "app_dir": "/opt/temporal-workers/b/app",
@@ -327,12 +378,6 @@ MESSAGES = [
      {},
      ['temporal_worker_instances must be a list of workers, each a dict with at least a name.']),
     ('defaults-not-dict', [{'name': 'a', 'command': '/w'}], {'defaults': ['x']}, ['temporal_worker_defaults must be a dict of worker settings.']),
-    ('unknown-defaults',
-     [],
-     {'defaults': {'adress': 'x:1', 'name': 'n', 'tuning': {}}},
-     ['temporal_worker_defaults: unknown keys adress, name (name is per worker; the keys: state, task_queue, task_queue_prefix, namespace, address, '
-      'profile, config_file, api_key, api_key_file, tls, grpc_meta, codec, command, args, working_dir, user, group, environment, secret_environment, '
-      'python, archive, files, tuning, health_check, identity, identity_pattern, hardening, read_write_paths, restart_sec).']),
     ('python-missing-files',
      [{'name': 'p', 'python': {'module': 'm', 'requirements': 'nope/req.txt', 'source': '/no/src', 'wheelhouse': '/no/wh'}}],
      {},
@@ -344,16 +389,14 @@ MESSAGES = [
      {},
      ['temporal_worker_instances[p].python.requirements: a requirements file on the controller or a list of requirements (temporalio at least).']),
     ('python-bad',
-     [{'name': 'p', 'python': {'module': '1bad', 'requirements': ['x'], 'interpreter': 'python3', 'extra': 1}}],
+     [{'name': 'p', 'python': {'module': '1bad', 'requirements': ['x'], 'interpreter': 'python3'}}],
      {},
-     ['temporal_worker_instances[p].python: unknown keys extra (source, requirements, module, interpreter, pip_args, wheelhouse).',
-      'temporal_worker_instances[p].python.module "1bad" must name the module to run with python -m, such as billing.worker.',
+     ['temporal_worker_instances[p].python.module "1bad" must name the module to run with python -m, such as billing.worker.',
       'temporal_worker_instances[p].python.interpreter must be an absolute path, not python3.']),
     ('archive-bad',
-     [{'name': 'a', 'archive': {'url': 'ftp://x/w.tar.gz', 'checksum': 'sha256:12', 'binary': '../w', 'version': '-x', 'size': 1}}],
+     [{'name': 'a', 'archive': {'url': 'ftp://x/w.tar.gz', 'checksum': 'sha256:12', 'binary': '../w', 'version': '-x'}}],
      {},
-     ['temporal_worker_instances[a].archive: unknown keys size (url, checksum, binary, version).',
-      'temporal_worker_instances[a].archive.url "ftp://x/w.tar.gz" must be an http://, https:// or file:// URL of a .tar.gz, .tgz or .zip archive.',
+     ['temporal_worker_instances[a].archive.url "ftp://x/w.tar.gz" must be an http://, https:// or file:// URL of a .tar.gz, .tgz or .zip archive.',
       "temporal_worker_instances[a].archive.checksum must be sha256: followed by the archive's 64 hex digits (it is verified before unpacking).",
       'temporal_worker_instances[a].archive.binary: the program to run, a path inside the archive (such as bin/worker).',
       'temporal_worker_instances[a].archive.version "-x" may hold letters, digits and . _ + - only.']),
@@ -389,10 +432,9 @@ MESSAGES = [
      {},
      ['temporal_worker_instances[t].tls: enabled is false, yet certificate, key, CA or server name are set; turn TLS on or drop them.']),
     ('tls-bad',
-     [{'name': 't', 'command': '/w', 'tls': {'key': 'K', 'key_file': 'k.pem', 'crt': 1, 'ca_file': 'ca.pem'}}],
+     [{'name': 't', 'command': '/w', 'tls': {'key': 'K', 'key_file': 'k.pem', 'ca_file': 'ca.pem'}}],
      {},
-     ['temporal_worker_instances[t].tls: unknown keys crt (enabled, ca_file, cert_file, key_file, key, server_name, disable_host_verification).',
-      'temporal_worker_instances[t].tls: key (the key itself) and key_file (a file on the host) are two ways to give one key; set one.',
+     ['temporal_worker_instances[t].tls: key (the key itself) and key_file (a file on the host) are two ways to give one key; set one.',
       'temporal_worker_instances[t].tls: a client key (key or key_file) needs its certificate, tls.cert_file (mTLS).',
       'temporal_worker_instances[t].tls.key_file must be an absolute path on the host, not k.pem.',
       'temporal_worker_instances[t].tls.ca_file must be an absolute path on the host, not ca.pem.']),
@@ -454,19 +496,6 @@ MESSAGES = [
      {},
      ['temporal_worker_instances[a-very-long-worker-name-x].user "temporal-worker-a-very-long-worker-name-x" is not a valid user name (at most 32 '
       'characters; the default temporal-worker-NAME is too long for this name, set user).']),
-    ('unknown-keys',
-     [{'name': 'a', 'command': '/w', 'colour': 'red', 'tuning': {'max_concurent_activities': 1}}],
-     {},
-     ['temporal_worker_instances[a]: unknown keys colour (the keys: name, state, task_queue, task_queue_prefix, namespace, address, profile, '
-      'config_file, api_key, api_key_file, tls, grpc_meta, codec, command, args, working_dir, user, group, environment, secret_environment, python, '
-      'archive, files, tuning, health_check, identity, identity_pattern, hardening, read_write_paths, restart_sec).',
-      'temporal_worker_instances[a].tuning: unknown keys max_concurent_activities (the keys: max_concurrent_workflow_tasks, max_concurrent_activities, '
-      'max_concurrent_local_activities, workflow_pollers, activity_pollers, activities_per_second, task_queue_activities_per_second, '
-      'sticky_schedule_to_start_timeout, graceful_stop_timeout, deployment_name, build_id).']),
-    ('state',
-     [{'name': 'a', 'command': '/w', 'state': 'gone'}, {'name': 'b', 'state': 'absent'}],
-     {},
-     ['temporal_worker_instances[a].state must be present or absent, not gone.']),
     ('address-bad',
      [{'name': 'a', 'command': '/w', 'address': 'temporal.internal'},
       {'name': 'b', 'command': '/w', 'address': 'dns:///t:7233'},
@@ -516,7 +545,7 @@ MESSAGES = [
       'temporal_worker_instances[a].tuning.deployment_name must be a name without spaces.',
       'temporal_worker_instances[a].tuning.build_id must be a name without spaces.']),
     ('tuning-pollers-keys',
-     [{'name': 'a', 'command': '/w', 'tuning': {'workflow_pollers': {'min': 1, 'max': 2}, 'activity_pollers': {'min': 1, 'initial': 2.0, 'max': 3}}}],
+     [{'name': 'a', 'command': '/w', 'tuning': {'workflow_pollers': {'min': 1, 'max': 2}, 'activity_pollers': {'min': 1, 'initial': 2.5, 'max': 3}}}],
      {},
      ['temporal_worker_instances[a].tuning.workflow_pollers autoscaling takes {min, initial, max}, whole numbers with 1 <= min <= initial <= max.',
       'temporal_worker_instances[a].tuning.activity_pollers autoscaling takes {min, initial, max}, whole numbers with 1 <= min <= initial <= max.']),
@@ -524,10 +553,10 @@ MESSAGES = [
      [{'name': 'a', 'command': '/w', 'tuning': {'build_id': 'b'}}],
      {},
      ['temporal_worker_instances[a].tuning: deployment_name and build_id go together (worker versioning): set both or neither.']),
-    ('tuning-graceful-int-string',
-     [{'name': 'a', 'command': '/w', 'tuning': {'graceful_stop_timeout': '20'}}],
+    ('tuning-graceful-not-a-number',
+     [{'name': 'a', 'command': '/w', 'tuning': {'graceful_stop_timeout': '20 s'}}],
      {},
-     ['temporal_worker_instances[a].tuning.graceful_stop_timeout must be a positive number of seconds, not 20.']),
+     ['temporal_worker_instances[a].tuning.graceful_stop_timeout must be a positive number of seconds, not 20 s.']),
     ('grpc-bad',
      [{'name': 'a', 'command': '/w', 'grpc_meta': {'x_tenant': 't', 'X-Tenant': '1', 'x-tenant': '2', 'y': '', 'z': None, 7: 's'}}],
      {},
