@@ -95,7 +95,8 @@ build_ui() {
 
 # The example workers the workers scenario runs: the Go one built and packed as a user's
 # release would be (an archive with its checksum, named by a digest of its source), the
-# Python one's requirements as a wheelhouse, for hosts that reach no package index.
+# Python one's requirements as a wheelhouse and the TypeScript one's packages as an npm cache,
+# for hosts that reach no package index.
 build_workers() {
   local src="$REPO_ROOT/examples/workers" digest
   digest="$(cd "$src/go" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
@@ -112,6 +113,20 @@ build_workers() {
     rm -rf "$stage"
   fi
   printf '%s\n' "$digest" >"$MIRROR_DIR/examples/greeter-go/current"
+  local npm_cache; npm_cache="$(npm_cache_archive)"
+  if [ -f "$npm_cache" ]; then
+    log "cached $(basename "$npm_cache")"
+  else
+    log "testing the example TypeScript worker and filling its npm cache"
+    command -v npm >/dev/null || die "npm is not installed: the example TypeScript worker is built with it"
+    local stage; stage="$(mktemp -d)"
+    mkdir "$stage/app"
+    tar -C "$src/typescript" --exclude=./node_modules --exclude=./lib -cf - . | tar -C "$stage/app" -xf -
+    # Its tests (src/settings.test.ts) are in the digest: a cached archive passed them.
+    (cd "$stage/app" && npm ci --no-audit --no-fund --cache "$stage/cache" && npm test)
+    tar -C "$stage/cache" -czf "$npm_cache.partial" . && mv "$npm_cache.partial" "$npm_cache"
+    rm -rf "$stage"
+  fi
   local wheels; wheels="$(wheelhouse_dir)"
   if [ ! -f "$wheels/.complete" ]; then
     log "downloading the example Python worker's wheels"

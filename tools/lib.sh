@@ -35,6 +35,12 @@ UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.56.4}"
 
 MIRROR_DIR="$CACHE_DIR/mirror"
 # The example Python worker's wheels, named by its requirements.
+# The npm cache the TypeScript example worker's build fills (npm ci --offline on the hosts),
+# named by a digest of the example (its tests run when it changes).
+npm_cache_archive() {
+  printf '%s/npm-cache-%s.tar.gz' "$CACHE_DIR" "$(cd "$REPO_ROOT/examples/workers/typescript" \
+    && cat package.json package-lock.json tsconfig.json src/*.ts | sha256sum | cut -c1-12)"
+}
 wheelhouse_dir() {
   printf '%s/wheelhouse-%s' "$CACHE_DIR" "$(sha256sum "$REPO_ROOT/examples/workers/python/requirements.txt" | cut -c1-12)"
 }
@@ -47,9 +53,10 @@ MIRROR_URL="http://127.0.0.1:$MIRROR_PORT"
 # The systemd test images, one per Debian release the roles claim (molecule boots each).
 # A new tag (the fresh-machine drill sets one) means images built from nothing.
 TEST_SUITES="bookworm trixie"
-# What the images hold beside Debian's minimal base: systemd, what Ansible needs, and
-# python3-venv for the Python workers.
-TEST_IMAGE_PACKAGES="systemd,systemd-sysv,dbus,python3,python3-venv,sudo,iproute2,ca-certificates,curl,procps"
+# What the images hold beside Debian's minimal base: systemd, what Ansible needs, python3-venv
+# for the Python workers, and Node.js with npm for the TypeScript one (Debian 12's Node.js is
+# 18, which the role refuses: a check of its own).
+TEST_IMAGE_PACKAGES="systemd,systemd-sysv,dbus,python3,python3-venv,nodejs,npm,sudo,iproute2,ca-certificates,curl,procps"
 # The tag names the package list, so a machine with images of an older list builds new ones.
 export TEMPORALOPS_IMAGE_TAG="${TEMPORALOPS_IMAGE_TAG:-p$(printf '%s' "$TEST_IMAGE_PACKAGES" | sha256sum | cut -c1-10)}"
 test_image() {

@@ -53,9 +53,9 @@ if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} "
   previous_pid=$!
 fi
 # The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
-export TEMPORALOPS_WHEELHOUSE="" TEMPORALOPS_GO_WORKER_URL="" TEMPORALOPS_GO_WORKER_SHA256=""
+export TEMPORALOPS_WHEELHOUSE="" TEMPORALOPS_NPM_CACHE="" TEMPORALOPS_GO_WORKER_URL="" TEMPORALOPS_GO_WORKER_SHA256=""
 if uses modules molecule; then
-  TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)"
+  TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)" TEMPORALOPS_NPM_CACHE="$(npm_cache_archive)"
   go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
   TEMPORALOPS_GO_WORKER_URL="$MIRROR_URL/$go_worker"
   TEMPORALOPS_GO_WORKER_SHA256="$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"

@@ -276,6 +276,8 @@ def assert_hardened(host, unit, **overrides):
 
 # What each role widens or narrows in the shared block, by unit name prefix.
 ROLE_HARDENING = {
+    # The workers scenario's Node.js worker: V8 writes the machine code it compiles.
+    "temporal-worker@orders": {"ProcSubset": "all", "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX", "MemoryDenyWriteExecute": "no"},
     "temporal-worker@": {"ProcSubset": "all", "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX"},
     "temporal-ui": {"RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6"},
 }

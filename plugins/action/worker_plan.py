@@ -5,17 +5,20 @@
 
 """The workers of the temporal_worker role, worked out and checked once per host on the controller
 (documented in plugins/modules/worker_plan.py). Only here are controller files touched: found as
-the copy module finds its src, requirements files read; the model itself is module_utils/worker_model.py."""
+the copy module finds its src, requirements files read, Node.js apps described and archived
+(module_utils/node_app.py); the model itself is module_utils/worker_model.py."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.temporalops.temporal.plugins.module_utils import worker_checks, worker_model
+from ansible_collections.temporalops.temporal.plugins.module_utils import node_app, worker_checks, worker_model
 from ansible_collections.temporalops.temporal.plugins.modules.worker_plan import ARGUMENT_SPEC
 
 
@@ -38,6 +41,26 @@ class ActionModule(ActionBase):
         data = self._loader._get_file_contents(path)[0]
         return to_text(data, errors='surrogate_or_strict')
 
+    @staticmethod
+    def _node_apps(instances, defaults, found, cache):
+        """Each Node.js app directory found: node_app.describe() and the archive of its files in CACHE
+        (made once per digest; '' without a lockfile, which the checks refuse)."""
+        apps = {}
+        for raw in instances:
+            source = worker_model.get(worker_model.get(worker_model.merged(raw, defaults), 'node', {}) or {}, 'source')
+            path = found.get(source, '') if isinstance(source, str) else ''
+            if not path or path in apps or not os.path.isdir(path):
+                continue
+            app = node_app.describe(path)
+            app['archive'] = ''
+            if app['lockfile']:
+                app['archive'] = os.path.join(cache, 'node-apps', 'app-%s.tar.gz' % app['digest'][:16])
+                if not os.path.exists(app['archive']):
+                    node_app.write_archive(path, app['files'], app['archive'])
+            del app['files']
+            apps[path] = app
+        return apps
+
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
@@ -49,9 +72,10 @@ class ActionModule(ActionBase):
         if args['state'] == 'present' and not errors:
             found = dict((path, self._controller_path(path)) for path in worker_model.controller_paths(instances, defaults))
             try:
+                apps = self._node_apps(instances, defaults, found, os.path.expanduser(args['controller_cache']))
                 workers = worker_model.resolve(instances, defaults, args['root'], args['config_dir'], args['install_root'],
-                                               args['service'], found, self._read_text)
-            except (AnsibleError, AttributeError, KeyError, TypeError, ValueError) as e:
+                                               args['service'], found, self._read_text, apps)
+            except (AnsibleError, AttributeError, KeyError, TypeError, ValueError, OSError) as e:
                 # Settings of a type the checks do not expect (argument_specs lets most of them through).
                 result.update(failed=True, changed=False, msg='temporal_worker_instances: the workers could not be worked out (%s).'
                               ' No worker was touched.' % to_text(e))

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Filters of the temporal_worker role (plugins/module_utils/worker_model.py); documented in worker_*.yml.
+"""Filters of the temporal_worker role (plugins/module_utils/worker_model.py, worker_checks.py); documented in worker_*.yml.
 
 The secrets are a filter, not a fact of the action plugin worker_plan: a result shows in
 Ansible's output, a filter's value only where a task (with no_log) uses it.
@@ -13,15 +13,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.temporalops.temporal.plugins.module_utils import worker_model
+from ansible_collections.temporalops.temporal.plugins.module_utils import worker_checks, worker_model
 
 
 def worker_secrets(instances, defaults=None):
     return worker_model.secrets(instances, defaults or {})
 
 
+def worker_node_problems(workers, versions, host):
+    return worker_checks.node_problems(workers, versions, host)
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'worker_secrets': worker_secrets,
+            'worker_node_problems': worker_node_problems,
         }

@@ -20,7 +20,7 @@ import re
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.pollers import pattern_problem
 from ansible_collections.temporalops.temporal.plugins.module_utils.systemd_unit import NAMES as CONTROL_NAMES, control_character
-from ansible_collections.temporalops.temporal.plugins.module_utils.worker_model import TUNING_VARS, get, merged, text, to_json
+from ansible_collections.temporalops.temporal.plugins.module_utils.worker_model import NODE_MINIMUM, TUNING_VARS, get, merged, text, to_json
 
 # Patterns a whole value must match (checked with _whole: a trailing newline is no match).
 NAME = r'[a-z0-9][a-z0-9_-]{0,63}'
@@ -32,6 +32,9 @@ MODULE = r'[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*)*'
 URL = r'(https?|file)://[^?#]*/[^/?#]+[.](tar[.]gz|tgz|zip)'
 CHECKSUM = r'sha256:[0-9a-fA-F]{64}'
 VERSION = r'[0-9A-Za-z][0-9A-Za-z._+-]*'
+# An npm script name (npm run NAME), and a file of the app: relative, no way out of it.
+NPM_SCRIPT = r'[A-Za-z0-9][A-Za-z0-9:._-]*'
+APP_FILE = r'(?!/)(?!.*(^|/)[.][.](/|$))[A-Za-z0-9@._+/-]+'
 # envconfig sends TEMPORAL_GRPC_META_<NAME> as header <name>, '_' read as '-': only names of
 # letters, digits and '-' go there and come back as given.
 HEADER = r'[A-Za-z0-9][A-Za-z0-9-]*'
@@ -43,7 +46,7 @@ SECRET_VARS = ['TEMPORAL_API_KEY', 'TEMPORAL_CODEC_AUTH', 'TEMPORAL_TLS_CLIENT_K
 # line by line, so a newline would let the rest of the value out as a directive of its own.
 UNIT_SETTINGS = ['command', 'args', 'environment', 'hardening', 'working_dir', 'read_write_paths', 'group', 'profile',
                  'config_file', 'tls.cert_file', 'tls.key_file', 'tls.ca_file', 'tls.server_name', 'codec.endpoint',
-                 'archive.binary']
+                 'archive.binary', 'node.interpreter']
 
 
 def _whole(pattern, value):
@@ -131,6 +134,31 @@ def _archive(at, w):
     return e
 
 
+def _node(at, w):
+    n = w['node']
+    e = []
+    source = get(n, 'source')
+    if not source:
+        e.append('%s.node.source: the app directory on the controller (package.json and its lockfile) is required.' % at)
+    elif not w['found'].get('node.source'):
+        e.append('%s.node.source: %s is not on the controller.' % (at, text(source)))
+    elif not w['node_build']['lockfile']:
+        e.append('%s.node.source: %s has no package-lock.json (or npm-shrinkwrap.json): npm ci installs exactly what a lockfile'
+                 ' pins; run npm install once and keep the lockfile with the app.' % (at, text(source)))
+    if not _whole(APP_FILE, get(n, 'script')):
+        e.append('%s.node.script %s: the file node runs, a path inside the app such as lib/worker.js.' % (at, to_json(get(n, 'script'))))
+    if get(n, 'build') and not _whole(NPM_SCRIPT, get(n, 'build')):
+        e.append('%s.node.build %s must name a script of package.json (npm run NAME), such as build.' % (at, to_json(get(n, 'build'))))
+    cache = get(n, 'npm_cache')
+    if cache and not w['found'].get('node.npm_cache'):
+        e.append('%s.node.npm_cache: %s is not on the controller.' % (at, text(cache)))
+    elif cache and not re.search(r'[.](tar[.]gz|tgz)\Z', text(cache)):
+        e.append('%s.node.npm_cache %s must be a .tar.gz of an npm cache directory (npm ci --cache DIR fills one).' % (at, to_json(cache)))
+    if not text(get(n, 'interpreter', '/usr/bin/node')).startswith('/'):
+        e.append('%s.node.interpreter must be an absolute path, not %s.' % (at, text(n['interpreter'])))
+    return e
+
+
 def _tuning(at, tuning):
     e = []
     for key, value in tuning.items():
@@ -205,14 +233,16 @@ def _present(at, w, settings, workers, queues, allow_shared_queues):
                  % (at, text(w['queue']), text(w['namespace']), queues[queue_key]))
     queues[queue_key] = w['name']
     if not w['deliveries']:
-        e.append('%s: nothing to run; set command (already on the host), python, or archive.' % at)
+        e.append('%s: nothing to run; set command (already on the host), python, node, or archive.' % at)
     elif len(w['deliveries']) > 1:
-        e.append('%s: %s are set; give one of command, python, archive (files go beside any of them).' % (at, ' and '.join(w['deliveries'])))
+        e.append('%s: %s are set; give one of command, python, node, archive (files go beside any of them).' % (at, ' and '.join(w['deliveries'])))
     first = text(w['command'][0]) if w['command'] else ''
     if w['deliveries'] == ['command'] and first and not first.startswith('/'):
         e.append('%s.command: %s must be an absolute path (systemd runs it without a shell).' % (at, first))
     if w['python']:
         e.extend(_python(at, w))
+    if w['node']:
+        e.extend(_node(at, w))
     if w['archive']:
         e.extend(_archive(at, w))
     if w['files']:
@@ -282,3 +312,27 @@ def check(workers, instances, defaults, service='temporal-worker', allow_shared_
         if w['state'] == 'present':
             errors.extend(_present(at, w, merged(raw, defaults), workers, queues, allow_shared_queues))
     return _unique(errors)
+
+
+def _version(text_version):
+    """'v20.19.2' or '20.19.2' as (20, 19, 2); None when it is not one."""
+    match = re.match(r'v?([0-9]+)[.]([0-9]+)[.]([0-9]+)', text(text_version).strip())
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def node_problems(workers, versions, host):
+    """A message for each Node.js worker whose interpreter is older than the TypeScript SDK needs
+    (worker_model.NODE_MINIMUM), or not a Node.js that runs: VERSIONS maps each interpreter to
+    what `<interpreter> --version` printed ('' when it did not run)."""
+    found = []
+    for w in workers:
+        if w.get('state') != 'present' or not w.get('node'):
+            continue
+        interpreter = w['node_build']['interpreter']
+        version = _version(versions.get(interpreter, ''))
+        if version is None or version < _version(NODE_MINIMUM):
+            found.append('temporal_worker_instances[%s].node: %s on %s is %s; the TypeScript SDK needs Node.js %s or newer'
+                         ' (install a newer Node.js, or set node.interpreter).'
+                         % (w['name'], interpreter, host, 'Node.js %d.%d.%d' % version if version else 'not a Node.js that runs',
+                            NODE_MINIMUM))
+    return found

@@ -57,7 +57,10 @@ BUILTIN = {
 
 DEFAULT_INTERPRETER = '/usr/bin/python3'
 # Settings whose value is a file or directory on the controller (found as the copy module finds them).
-CONTROLLER_SETTINGS = ['python.source', 'python.requirements', 'python.wheelhouse', 'files.src']
+CONTROLLER_SETTINGS = ['python.source', 'python.requirements', 'python.wheelhouse', 'files.src', 'node.source', 'node.npm_cache']
+DEFAULT_NODE = '/usr/bin/node'
+# The oldest Node.js the current TypeScript SDK (@temporalio/worker 1.24) supports.
+NODE_MINIMUM = '20.3.0'
 
 _TRUE = ('yes', 'on', 'true', '1')
 _FALSE = ('no', 'off', 'false', '0')
@@ -120,9 +123,10 @@ def merged(raw, defaults):
 def _controller_settings(w):
     """(setting, path) of the controller files a merged worker names."""
     python = get(w, 'python', {}) or {}
+    node = get(w, 'node', {}) or {}
     requirements = get(python, 'requirements')
     paths = [get(python, 'source'), requirements if isinstance(requirements, str) else '',
-             get(python, 'wheelhouse'), get(get(w, 'files', {}) or {}, 'src')]
+             get(python, 'wheelhouse'), get(get(w, 'files', {}) or {}, 'src'), get(node, 'source'), get(node, 'npm_cache')]
     return [(key, path) for key, path in zip(CONTROLLER_SETTINGS, paths) if path]
 
 
@@ -226,6 +230,7 @@ def _one(raw, w, settings, found_paths, read_text):
     home = '%s/%s' % (settings['root'], name)
     python = get(w, 'python', {}) or {}
     archive = get(w, 'archive', {}) or {}
+    node = get(w, 'node', {}) or {}
     files = get(w, 'files', {}) or {}
     tls = w['tls'] or {}
     tuning = _typed_tuning(w['tuning'] or {})
@@ -247,11 +252,28 @@ def _one(raw, w, settings, found_paths, read_text):
     venv = '%s/venvs/%s' % (home, venv_key[:12])
     archive_version = text(get(archive, 'version')) or re.sub('^sha256:', '', text(get(archive, 'checksum')))[:12]
     archive_dir = '%s/workers/%s/%s' % (settings['install_root'], name, archive_version)
+    # A Node.js app is built (npm ci, its build script) in a directory named by a digest of its
+    # files and of how it is built, beside the build that runs.
+    app = settings['apps'].get(found.get('node.source', ''), {}) if node else {}
+    node_build = {}
+    if node:
+        build_key = hashlib.sha256(to_json([app.get('digest', ''), get(node, 'build'), get(node, 'npm_args', []),
+                                            get(node, 'interpreter', DEFAULT_NODE)]).encode('utf-8')).hexdigest()
+        interpreter = text(get(node, 'interpreter', DEFAULT_NODE))
+        node_build = {'dir': '%s/node/%s' % (home, build_key[:12]), 'archive': app.get('archive', ''), 'lockfile': app.get('lockfile', ''),
+                      'interpreter': interpreter, 'npm': interpreter.rsplit('/', 1)[0] + '/npm',
+                      # npm's cache (the worker's own): filled from node.npm_cache for npm ci --offline.
+                      'cache': '%s/npm-cache' % home, 'offline': bool(get(node, 'npm_cache')),
+                      # For npm and the scripts it runs: this Node.js first, no update check.
+                      'environment': {'PATH': interpreter.rsplit('/', 1)[0] + ':/usr/local/bin:/usr/bin:/bin',
+                                      'npm_config_update_notifier': 'false'}}
 
     command = get(w, 'command', [])
     command = command.split() if isinstance(command, str) else command
     if python:
         command = [venv + '/bin/python', '-m', get(python, 'module')]
+    elif node:
+        command = [node_build['interpreter'], '%s/%s' % (node_build['dir'], text(get(node, 'script')))]
     elif archive:
         command = ['%s/%s' % (archive_dir, re.sub('^/+', '', text(get(archive, 'binary'))))]
     first = command[0] if command else ''
@@ -300,6 +322,8 @@ def _one(raw, w, settings, found_paths, read_text):
         host_files.append([at + '.api_key_file', w['api_key_file'], '-r'])
     if python:
         host_files.append([at + '.python.interpreter', get(python, 'interpreter', DEFAULT_INTERPRETER), '-x'])
+    elif node:
+        host_files.append([at + '.node.interpreter', node_build['interpreter'], '-x'])
     # A command copied with files is checked once it is there (configure.yml).
     elif not archive and command and text(first).startswith('/') and not copied_program:
         host_files.append([at + '.command', first, '-x'])
@@ -317,11 +341,13 @@ def _one(raw, w, settings, found_paths, read_text):
         'user': user,
         'group': get(w, 'group') or user,
         'home': home,
-        'deliveries': [kind for kind, given in (('python', python), ('archive', archive), ('command', get(w, 'command', [])))
-                       if given],
+        'deliveries': [kind for kind, given in (('python', python), ('node', node), ('archive', archive),
+                                                ('command', get(w, 'command', []))) if given],
         'python': python,
         'requirements_text': requirements_text,
         'venv': venv,
+        'node': node,
+        'node_build': node_build,
         'archive': archive,
         'archive_version': archive_version,
         'archive_dir': archive_dir,
@@ -330,7 +356,8 @@ def _one(raw, w, settings, found_paths, read_text):
         'app_dir': app_dir,
         'found': found,
         'command': command + [text(arg) for arg in get(w, 'args', [])],
-        'working_dir': get(w, 'working_dir') or (app_dir if get(python, 'source') or files else '/var/lib/%s/%s' % (service, name)),
+        'working_dir': get(w, 'working_dir') or (node_build['dir'] if node else app_dir if get(python, 'source') or files
+                                                 else '/var/lib/%s/%s' % (service, name)),
         'config_file': config_file,
         'own_config_file': not get(w, 'config_file'),
         'profile': get(w, 'profile'),
@@ -351,7 +378,8 @@ def _one(raw, w, settings, found_paths, read_text):
         'health_check': to_bool(w['health_check']),
         'identity': text(get(w, 'identity') or ''),
         'identity_pattern': text(get(w, 'identity_pattern') or ''),
-        'hardening': w['hardening'] or {},
+        # V8 writes the machine code it compiles: a Node.js worker cannot run under MemoryDenyWriteExecute.
+        'hardening': dict({'MemoryDenyWriteExecute': 'no'} if node else {}, **(w['hardening'] or {})),
         'read_write_paths': w['read_write_paths'] or [],
         'host_files': host_files,
         'program': [at + '.command', first, '-x'],
@@ -360,15 +388,16 @@ def _one(raw, w, settings, found_paths, read_text):
     }
 
 
-def resolve(instances, defaults, root, config_dir, install_root, service, found_paths, read_text):
+def resolve(instances, defaults, root, config_dir, install_root, service, found_paths, read_text, apps=None):
     """Every worker of temporal_worker_instances resolved, in order, as JSON-ready dicts.
 
     found_paths maps each path of controller_paths() to the file found on the controller ('' for
-    none); read_text(path) (or a dict by path) gives a requirements file's text. Bad settings do
+    none); read_text(path) (or a dict by path) gives a requirements file's text; apps maps a found
+    node.source to node_app.describe()'s {digest, lockfile} and the archive of it. Bad settings do
     not fail here where they can be told: worker_checks.check() reads them from the result.
     """
     settings = {'root': root, 'config_dir': config_dir, 'install_root': install_root, 'service': service,
-                'defaults_keys': list(defaults)}
+                'defaults_keys': list(defaults), 'apps': apps or {}}
     return _json_copy([_one(raw, merged(raw, defaults), settings, found_paths, read_text) for raw in instances])
 
 

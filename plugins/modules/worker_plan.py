@@ -55,6 +55,13 @@ options:
     description: Allow two workers on one task queue (of one namespace and frontend).
     type: bool
     default: false
+  controller_cache:
+    description:
+      - A directory on the controller for the archives of the Node.js workers' apps (C(node.source)), one per app digest,
+        made when missing (O(temporalops.temporal.temporal_install#role:main:temporal_install_controller_cache)).
+      - Unused when no worker has C(node).
+    type: path
+    default: ~/.cache/temporalops/downloads
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -68,7 +75,7 @@ attributes:
     support: none
   check_mode:
     support: full
-    details: It only reads files on the controller.
+    details: It reads files on the controller, and writes the archive of a Node.js app into O(controller_cache) when missing.
   diff_mode:
     support: none
   facts:
@@ -131,6 +138,7 @@ ARGUMENT_SPEC = dict(
     install_root=dict(type='str', required=True),
     service=dict(type='str', default='temporal-worker'),
     allow_shared_queues=dict(type='bool', default=False),
+    controller_cache=dict(type='path', default='~/.cache/temporalops/downloads'),
 )
 
 

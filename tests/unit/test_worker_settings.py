@@ -6,7 +6,9 @@ The expected models and messages were computed with the Jinja templates these re
 (workers.j2, checks.j2, secrets.j2) on the same inputs, so the port changes no worker."""
 
 import json
+import os
 import pathlib
+import tarfile
 
 import pytest
 import yaml
@@ -260,7 +262,7 @@ PYTHON_WORKER = (
      "group": "temporal-worker-billing", "home": "/opt/temporal-workers/billing", "deliveries": ["python"],
      "python": {"module": "greeter.worker", "requirements": "/srv/controller/requirements.txt", "source": "/srv/controller/src/",
                 "wheelhouse": "/srv/controller/wheels", "pip_args": ["--pre"], "interpreter": "/usr/bin/python3.11"},
-     "requirements_text": "temporalio==1.35.0\n\n# pinned\n", "venv": "/opt/temporal-workers/billing/venvs/7ad6496b78a4", "archive": {},
+     "requirements_text": "temporalio==1.35.0\n\n# pinned\n", "venv": "/opt/temporal-workers/billing/venvs/7ad6496b78a4", "node": {}, "node_build": {}, "archive": {},
      "archive_version": "", "archive_dir": "/opt/temporal/workers/billing/", "files": {}, "copied_program": "",
      "app_dir": "/opt/temporal-workers/billing/app",
      "found": {"python.source": "/srv/controller/src", "python.requirements": "/srv/controller/requirements.txt",
@@ -291,7 +293,7 @@ TLS_WORKER = (
     {"name": "t", "raw_user": "", "has_api_key": False, "state": "present",
      "unit": "temporal-worker@t.service", "queue": "t", "address": "127.0.0.1:7233", "connection_set": [], "namespace": "default",
      "user": "temporal-worker-t", "group": "temporal-worker-t", "home": "/opt/temporal-workers/t", "deliveries": ["command"], "python": {},
-     "requirements_text": "", "venv": "/opt/temporal-workers/t/venvs/38535dbe2317", "archive": {}, "archive_version": "",
+     "requirements_text": "", "venv": "/opt/temporal-workers/t/venvs/38535dbe2317", "node": {}, "node_build": {}, "archive": {}, "archive_version": "",
      "archive_dir": "/opt/temporal/workers/t/", "files": {}, "copied_program": "", "app_dir": "/opt/temporal-workers/t/app", "found": {},
      "command": ["/w"], "working_dir": "/var/lib/temporal-worker/t", "config_file": "/etc/temporal-worker/t.toml", "own_config_file": True,
      "profile": "", "tls": {"cert_file": "/etc/c.pem", "ca_file": "/etc/ca.pem", "server_name": "srv", "disable_host_verification": True},
@@ -314,7 +316,7 @@ NULLS_WORKER = (
     {"command": ["/usr/bin/w"], "tls": {"server_name": "s"}, "environment": {"A": "1"}, "tuning": {"max_concurrent_activities": 5}},
     {"name": "b", "raw_user": "", "has_api_key": False, "state": "present", "unit": "temporal-worker@b.service", "queue": "b", "address": "127.0.0.1:7233",
      "connection_set": [], "namespace": "default", "user": "temporal-worker-b", "group": "temporal-worker-b", "home": "/opt/temporal-workers/b",
-     "deliveries": ["command"], "python": {}, "requirements_text": "", "venv": "/opt/temporal-workers/b/venvs/38535dbe2317", "archive": {},
+     "deliveries": ["command"], "python": {}, "requirements_text": "", "venv": "/opt/temporal-workers/b/venvs/38535dbe2317", "node": {}, "node_build": {}, "archive": {},
      "archive_version": "", "archive_dir": "/opt/temporal/workers/b/", "files": {}, "copied_program": "", "app_dir": "/opt/temporal-workers/b/app",
      "found": {}, "command": ["/usr/bin/w"], "working_dir": "/var/lib/temporal-worker/b", "config_file": "/etc/temporal-worker/b.toml",
      "own_config_file": True, "profile": "", "tls": {"server_name": "s", "enabled": None}, "has_tls_key": False, "tls_on": True,
@@ -417,7 +419,7 @@ MESSAGES = [
      [{'name': 'c', 'command': 'w --x'}],
      {},
      ['temporal_worker_instances[c].command: w must be an absolute path (systemd runs it without a shell).']),
-    ('nothing', [{'name': 'n'}], {}, ['temporal_worker_instances[n]: nothing to run; set command (already on the host), python, or archive.']),
+    ('nothing', [{'name': 'n'}], {}, ['temporal_worker_instances[n]: nothing to run; set command (already on the host), python, node, or archive.']),
     ('multi-delivery',
      [{'name': 'm',
        'command': '/w',
@@ -426,7 +428,7 @@ MESSAGES = [
                    'checksum': 'sha256:abababababababababababababababababababababababababababababababab',
                    'binary': 'bin/w'}}],
      {},
-     ['temporal_worker_instances[m]: python and archive and command are set; give one of command, python, archive (files go beside any of them).']),
+     ['temporal_worker_instances[m]: python and archive and command are set; give one of command, python, node, archive (files go beside any of them).']),
     ('tls-off-with-keys',
      [{'name': 't', 'command': '/w', 'tls': {'enabled': 'no', 'ca_file': '/etc/ca.pem'}}],
      {},
@@ -746,6 +748,27 @@ def test_the_plan_finds_controller_files_as_copy_does(role):
     assert result["ansible_facts"]["__temporal_worker_errors"] == []
 
 
+def test_the_plan_archives_a_nodejs_app_once_without_its_node_modules(role, tmp_path):
+    app = role / "files" / "shop"
+    (app / "node_modules" / "x").mkdir(parents=True)
+    for name in ("package.json", "package-lock.json", "node_modules/x/index.js"):
+        (app / name).write_text("{}", encoding="utf-8")
+    cache = tmp_path / "cache"
+    workers = [{"name": "orders", "node": {"source": "shop/", "script": "lib/worker.js"}}]
+    result = plan(role, instances=workers, controller_cache=str(cache))
+    assert not result.get("failed"), result.get("msg")
+    (w,) = result["ansible_facts"]["__temporal_worker_all"]
+    archive = w["node_build"]["archive"]
+    assert archive.startswith(str(cache / "node-apps" / "app-")) and w["node_build"]["lockfile"] == "package-lock.json"
+    with tarfile.open(archive) as handle:
+        assert sorted(handle.getnames()) == ["package-lock.json", "package.json"]
+    made = os.stat(archive).st_mtime_ns
+    assert plan(role, instances=workers, controller_cache=str(cache)) == result and os.stat(archive).st_mtime_ns == made
+    (app / "package-lock.json").unlink()
+    refused = plan(role, instances=workers, controller_cache=str(cache))
+    assert "temporal_worker_instances[orders].node.source: shop/ has no package-lock.json" in refused["msg"]
+
+
 def test_the_plan_fails_naming_every_problem(role):
     workers = [{"name": "a", "command": "w"}, {"name": "b", "python": dict(PYTHON, source="no/such/dir")}]
     result = plan(role, instances=workers)
@@ -774,7 +797,7 @@ def test_the_plan_of_bad_shapes_and_of_removal(role):
     # temporal_worker_state absent removes every worker: nothing to work out or check.
     removal = plan(role, instances="billing", state="absent")
     assert not removal.get("failed") and removal["ansible_facts"] == {"__temporal_worker_all": [], "__temporal_worker_errors": []}
-    # temporal_worker_defaults has no argument spec: a type the model cannot take fails the task, naming the setting.
+    # A type the model cannot take (the role's argument spec refuses it first) fails the task, naming the setting.
     broken = plan(role, instances=[{"name": "a", "command": "/w"}], defaults={"tuning": [1]})
     assert broken["failed"] is True and broken["msg"].startswith("temporal_worker_instances: the workers could not be worked out (")
     # Booleans as -e gives them.

@@ -24,7 +24,7 @@ DEV_HOST = testinfra.get_host("ansible://%s?ansible_inventory=%s" % (RUNNER.get_
 
 SETTINGS = RUNNER.get_variables(WORKER_HOSTS[0])
 WORKERS = SETTINGS["temporal_worker_instances"]
-QUEUES = {"billing": "acme-billing", "reports": "user-123-reports"}
+QUEUES = {"billing": "acme-billing", "reports": "user-123-reports", "orders": "shop-7-orders"}
 # The two API keys (billing's from a file, reports' from a variable), then reports' gRPC header.
 MARKERS = [SETTINGS["temporal_test_file_api_key"], SETTINGS["temporal_test_api_key"], SETTINGS["temporal_test_grpc_token"]]
 FRONTEND = SETTINGS["temporal_worker_defaults"]["address"]

@@ -4,7 +4,7 @@ touched: units, processes, drop-ins and files stay as they were (assert_refused)
 import pytest
 
 import conftest
-from conftest import apply, assert_refused, dropin, main_pid, unit, wait_polling, worker
+from conftest import DEV_HOST, apply, assert_refused, dropin, main_pid, unit, wait_polling, worker
 from host_state import LIVE_DATA
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -62,3 +62,11 @@ def test_refused_before_any_worker_is_touched(present, tmp_path, case):
         assert main_pid(present, unit(name)).strip() == pid
         assert present.file(dropin(name)).content_string == dropins[name]
         assert present.service(unit(name)).is_running
+
+
+def test_a_nodejs_older_than_the_typescript_sdk_needs_is_refused(present, tmp_path):
+    """Debian 12's Node.js is 18: the TypeScript worker on the dev server's host is refused,
+    naming the worker, the interpreter and its version, before anything there changes."""
+    output = assert_refused(lambda: apply(tmp_path, DEV_HOST, temporal_worker_instances=[worker("orders")]),
+                            "temporal_worker_instances[orders].node: /usr/bin/node on temporalops-debian12 is Node.js 18.", [DEV_HOST])
+    assert "the TypeScript SDK needs Node.js 20.3.0 or newer" in output and "No worker was touched" in output

@@ -1,5 +1,7 @@
-"""Two workers of two projects (Python from a venv, Go from an archive) on their prefixed
-queues, against the dev server: what they run, how systemd keeps them, what a rerun changes."""
+"""Three workers of three projects (Python from a venv, Go from an archive, TypeScript built
+with npm ci) on their prefixed queues, against the dev server: what they run, how systemd keeps
+them, what a rerun changes. The checks that change the list keep orders in it (its build is
+the slowest to redo)."""
 
 import os
 import time
@@ -147,13 +149,14 @@ def test_a_tuning_change_restarts_that_worker_only_and_shows_no_secret(present, 
     control = "temporalops-ps-control-%s" % uuid.uuid4().hex[:8]
     with secret_hunt.CommandLineSampler([present], control) as sampler:
         rc, output = apply(tmp_path, present, args=["-vvv"],
-                           temporal_worker_instances=[worker("billing"), TUNED_REPORTS])
+                           temporal_worker_instances=[worker("billing"), TUNED_REPORTS, worker("orders")])
     assert rc == 0, output[-3000:]
     name = conftest.host_name(present)
     assert sampler.seen_both_controls(name) and sampler.passes[name] > 1000, sampler.passes[name]
     assert "TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES=30" in present.file(dropin("reports")).content_string
     assert wait_polling(present, "reports") != pids["reports"]
-    assert main_pid(present, unit("billing")).strip() == pids["billing"]
+    for kept in ("billing", "orders"):
+        assert main_pid(present, unit(kept)).strip() == pids[kept], kept
     ps = "\n".join(sampler.command_lines[name])
     journal = secret_hunt.journal(present)
     assert "TEMPORAL_API_KEY=%s" % ROTATED in environment(present, "reports")
@@ -191,7 +194,7 @@ def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present,
     (reports as the check before left it) keep their PIDs. It stays for the next check, which
     removes it."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), TUNED_REPORTS, CRASH],
+    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), TUNED_REPORTS, worker("orders"), CRASH],
                        temporal_worker_health_timeout=8)
     assert rc != 0
     assert "Worker crash (temporal-worker@crash.service) did not poll its task queue crash" in output, output[-3000:]
@@ -243,7 +246,7 @@ def test_a_worker_with_its_own_identity_passes_the_gate_through_a_restart(presen
     # The script runs while OUT.armed exists: a run that fails early leaves no hand behind.
     present.check_output("touch %s.armed && setsid -f bash -c %s >/dev/null 2>&1" % (out, shell_quote(script)))
     try:
-        rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), IDENTIFIED_REPORTS])
+        rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), IDENTIFIED_REPORTS, worker("orders")])
     finally:
         present.run("rm -f %s.armed" % out)
     assert rc == 0, output[-3000:]
@@ -269,7 +272,8 @@ def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tm
     runs on. The scenario's list brings
     reports back as the inventory has it."""
     pid = wait_polling(present, "billing")
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports", state="absent")])
+    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports", state="absent"),
+                                                                         worker("orders")])
     assert rc == 0, output[-3000:]
     for name in ("reports", "crash"):
         assert present.run("systemctl is-active %s" % unit(name)).stdout.strip() != "active"
@@ -277,7 +281,7 @@ def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tm
                      "/etc/temporal-worker/%s.toml", "/opt/temporal/workers/%s", "/opt/temporal-workers/%s"):
             assert not present.file(path % name).exists, path % name
     assert main_pid(present, unit("billing")).strip() == pid
-    rc, output = apply(tmp_path, present)  # the scenario's two workers again
+    rc, output = apply(tmp_path, present)  # the scenario's workers again
     assert rc == 0, output[-3000:]
     wait_polling(present, "reports")
     assert main_pid(present, unit("billing")).strip() == pid

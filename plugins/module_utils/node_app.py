@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A Node.js worker's app directory on the controller (the temporal_worker role's node delivery):
+its files, a digest of them, and one archive of them for the host.
+
+The host gets one archive instead of a copy per file, and never the developer's node_modules:
+`npm ci` builds those on the host from the lockfile.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import io
+import os
+import stat
+import tarfile
+import tempfile
+
+# Left out of the archive and the digest: what npm ci makes, and version control.
+SKIPPED = ('node_modules', '.git')
+LOCKFILES = ('package-lock.json', 'npm-shrinkwrap.json')
+
+
+def app_files(root):
+    """The app's files under ROOT, relative, sorted; symbolic links and SKIPPED directories left out."""
+    found = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED and not os.path.islink(os.path.join(directory, d)))
+        for name in files:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                found.append(os.path.relpath(path, root))
+    return sorted(found)
+
+
+def _executable(path):
+    return bool(os.stat(path).st_mode & stat.S_IXUSR)
+
+
+def describe(root):
+    """{digest, files, lockfile}: the digest covers every file's path, content and executable bit."""
+    files = app_files(root)
+    digest = hashlib.sha256()
+    for relative in files:
+        path = os.path.join(root, relative)
+        with open(path, 'rb') as handle:
+            content = hashlib.sha256(handle.read()).hexdigest()
+        digest.update(('%s\0%s\0%d\n' % (relative, content, _executable(path))).encode('utf-8'))
+    return {'digest': digest.hexdigest(), 'files': files,
+            'lockfile': next((name for name in LOCKFILES if name in files), '')}
+
+
+def write_archive(root, files, dest):
+    """A .tar.gz of FILES under ROOT at DEST (no times, no owners: the host sets its own), written
+    beside DEST and renamed, so that a run never finds half an archive."""
+    directory = os.path.dirname(dest)
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    handle, partial = tempfile.mkstemp(dir=directory, suffix='.partial')
+    try:
+        with os.fdopen(handle, 'wb') as raw:
+            with tarfile.open(fileobj=raw, mode='w:gz', format=tarfile.PAX_FORMAT) as archive:
+                for relative in files:
+                    path = os.path.join(root, relative)
+                    with open(path, 'rb') as source:
+                        data = source.read()
+                    info = tarfile.TarInfo(relative)
+                    info.size = len(data)
+                    info.mode = 0o755 if _executable(path) else 0o644
+                    info.mtime = 0
+                    archive.addfile(info, io.BytesIO(data))
+        os.rename(partial, dest)
+    except BaseException:
+        os.unlink(partial)
+        raise
