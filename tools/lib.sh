@@ -34,13 +34,13 @@ SERVER_GOTOOLCHAIN="${TEMPORALOPS_SERVER_GOTOOLCHAIN:-go1.27.3}"
 UI_VERSION="${TEMPORALOPS_UI_VERSION:-2.56.4}"
 
 MIRROR_DIR="$CACHE_DIR/mirror"
-# The example Python worker's wheels, named by its requirements.
 # The npm cache the TypeScript example worker's build fills (npm ci --offline on the hosts),
 # named by a digest of the example (its tests run when it changes).
 npm_cache_archive() {
   printf '%s/npm-cache-%s.tar.gz' "$CACHE_DIR" "$(cd "$REPO_ROOT/examples/workers/typescript" \
     && cat package.json package-lock.json tsconfig.json src/*.ts | sha256sum | cut -c1-12)"
 }
+# The example Python worker's wheels, named by its requirements.
 wheelhouse_dir() {
   printf '%s/wheelhouse-%s' "$CACHE_DIR" "$(sha256sum "$REPO_ROOT/examples/workers/python/requirements.txt" | cut -c1-12)"
 }

@@ -55,16 +55,30 @@ def describe(root):
             'lockfile': next((name for name in LOCKFILES if name in files), '')}
 
 
+def _parents(relative):
+    """'a/b/c' -> ['a', 'a/b', 'a/b/c']."""
+    parts = relative.split(os.sep)
+    return [os.sep.join(parts[:count]) for count in range(1, len(parts) + 1)]
+
+
 def write_archive(root, files, dest):
     """A .tar.gz of FILES under ROOT at DEST (no times, no owners: the host sets its own), written
     beside DEST and renamed, so that a run never finds half an archive."""
     directory = os.path.dirname(dest)
-    if not os.path.isdir(directory):
-        os.makedirs(directory)
+    # Several hosts' runs may make it at once.
+    os.makedirs(directory, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=directory, suffix='.partial')
+    # Its directories too: unpacked with an owner, each gets that owner (a build may write there).
+    directories = sorted(set(os.path.dirname(relative) for relative in files) - set(['']))
+    directories = sorted(set(parent for d in directories for parent in _parents(d)))
     try:
         with os.fdopen(handle, 'wb') as raw:
             with tarfile.open(fileobj=raw, mode='w:gz', format=tarfile.PAX_FORMAT) as archive:
+                for relative in directories:
+                    info = tarfile.TarInfo(relative)
+                    info.type = tarfile.DIRTYPE
+                    info.mode = 0o755
+                    archive.addfile(info)
                 for relative in files:
                     path = os.path.join(root, relative)
                     with open(path, 'rb') as source:

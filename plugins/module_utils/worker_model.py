@@ -264,8 +264,10 @@ def _one(raw, w, settings, found_paths, read_text):
                       'interpreter': interpreter, 'npm': interpreter.rsplit('/', 1)[0] + '/npm',
                       # npm's cache (the worker's own): filled from node.npm_cache for npm ci --offline.
                       'cache': '%s/npm-cache' % home, 'offline': bool(get(node, 'npm_cache')),
-                      # For npm and the scripts it runs: this Node.js first, no update check.
-                      'environment': {'PATH': interpreter.rsplit('/', 1)[0] + ':/usr/local/bin:/usr/bin:/bin',
+                      # For npm and the scripts it runs (runuser keeps it): this Node.js first, the
+                      # cache as npm's and the scripts' home (the user has none), no update check.
+                      'environment': {'PATH': interpreter.rsplit('/', 1)[0] + ':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+                                      'HOME': '%s/npm-cache' % home, 'npm_config_cache': '%s/npm-cache' % home,
                                       'npm_config_update_notifier': 'false'}}
 
     command = get(w, 'command', [])
@@ -322,8 +324,6 @@ def _one(raw, w, settings, found_paths, read_text):
         host_files.append([at + '.api_key_file', w['api_key_file'], '-r'])
     if python:
         host_files.append([at + '.python.interpreter', get(python, 'interpreter', DEFAULT_INTERPRETER), '-x'])
-    elif node:
-        host_files.append([at + '.node.interpreter', node_build['interpreter'], '-x'])
     # A command copied with files is checked once it is there (configure.yml).
     elif not archive and command and text(first).startswith('/') and not copied_program:
         host_files.append([at + '.command', first, '-x'])

@@ -17,6 +17,8 @@ description:
     (an action plugin). Each worker is merged over O(defaults), with its task queue, user, paths, command and environment,
     and the files it names on the controller are found as M(ansible.builtin.copy) finds its C(src).
   - Every mistake in the settings is told at once, each message naming the worker and the setting; the task fails on any.
+    The keys and their types are the role's argument spec's, which Ansible checks before the role starts; this checks
+    the rules within and across settings.
   - The role's internals; other playbooks use the role.
   - Secrets are not returned; the filter P(temporalops.temporal.worker_secrets#filter) gives them to tasks with C(no_log).
 author:
