@@ -44,7 +44,7 @@ class ActionModule(ActionBase):
     @staticmethod
     def _node_apps(instances, defaults, found, cache):
         """Each Node.js app directory found: node_app.describe() and the archive of its files in CACHE
-        (made once per digest; '' without a lockfile, which the checks refuse)."""
+        (made once per digest; '' for an app the checks refuse: no lockfile, or one that does not match)."""
         apps = {}
         for raw in instances:
             source = worker_model.get(worker_model.get(worker_model.merged(raw, defaults), 'node', {}) or {}, 'source')
@@ -53,7 +53,7 @@ class ActionModule(ActionBase):
                 continue
             app = node_app.describe(path)
             app['archive'] = ''
-            if app['lockfile']:
+            if app['lockfile'] and app['lock_mismatch'] == []:
                 app['archive'] = os.path.join(cache, 'node-apps', 'app-%s.tar.gz' % app['digest'][:16])
                 if not os.path.exists(app['archive']):
                     node_app.write_archive(path, app['files'], app['archive'])

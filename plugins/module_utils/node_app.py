@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import hashlib
 import io
+import json
 import os
 import stat
 import tarfile
@@ -42,8 +43,30 @@ def _executable(path):
     return bool(os.stat(path).st_mode & stat.S_IXUSR)
 
 
+def _json(path):
+    try:
+        with open(path, 'rb') as handle:
+            value = json.loads(handle.read().decode('utf-8'))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def lock_mismatch(package, lock):
+    """The dependencies (of every kind) whose spec in PACKAGE (package.json) differs from what LOCK
+    (its lockfile, v2 or v3: its root package) recorded, sorted: npm ci refuses such a pair."""
+    recorded = (lock.get('packages') or {}).get('') or {}
+    differ = set()
+    for kind in ('dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'):
+        wanted, pinned = package.get(kind) or {}, recorded.get(kind) or {}
+        differ.update(name for name in set(wanted) | set(pinned) if wanted.get(name) != pinned.get(name))
+    return sorted(differ)
+
+
 def describe(root):
-    """{digest, files, lockfile}: the digest covers every file's path, content and executable bit."""
+    """{digest, files, package_json, lockfile, lock_mismatch}: the digest covers every file's path,
+    content and executable bit; package_json says whether a readable one is there, lock_mismatch
+    names the dependencies the lockfile does not match (None for a lockfile npm cannot read)."""
     files = app_files(root)
     digest = hashlib.sha256()
     for relative in files:
@@ -51,8 +74,11 @@ def describe(root):
         with open(path, 'rb') as handle:
             content = hashlib.sha256(handle.read()).hexdigest()
         digest.update(('%s\0%s\0%d\n' % (relative, content, _executable(path))).encode('utf-8'))
-    return {'digest': digest.hexdigest(), 'files': files,
-            'lockfile': next((name for name in LOCKFILES if name in files), '')}
+    lockfile = next((name for name in LOCKFILES if name in files), '')
+    package = _json(os.path.join(root, 'package.json')) if 'package.json' in files else None
+    lock = _json(os.path.join(root, lockfile)) if lockfile else None
+    return {'digest': digest.hexdigest(), 'files': files, 'package_json': package is not None, 'lockfile': lockfile,
+            'lock_mismatch': lock_mismatch(package, lock) if package is not None and lock is not None else None}
 
 
 def _parents(relative):

@@ -142,9 +142,17 @@ def _node(at, w):
         e.append('%s.node.source: the app directory on the controller (package.json and its lockfile) is required.' % at)
     elif not w['found'].get('node.source'):
         e.append('%s.node.source: %s is not on the controller.' % (at, text(source)))
+    elif not w['node_build']['package_json']:
+        e.append('%s.node.source: %s has no package.json that npm can read (the app\'s dependencies and scripts).' % (at, text(source)))
     elif not w['node_build']['lockfile']:
         e.append('%s.node.source: %s has no package-lock.json (or npm-shrinkwrap.json): npm ci installs exactly what a lockfile'
                  ' pins; run npm install once and keep the lockfile with the app.' % (at, text(source)))
+    elif w['node_build']['lock_mismatch'] is None:
+        e.append('%s.node.source: %s/%s is not a lockfile npm can read (JSON, lockfileVersion 2 or 3).'
+                 % (at, text(source).rstrip('/'), w['node_build']['lockfile']))
+    elif w['node_build']['lock_mismatch']:
+        e.append('%s.node.source: %s/%s does not match package.json (%s); run npm install and keep the lockfile it writes (npm ci'
+                 ' refuses the pair).' % (at, text(source).rstrip('/'), w['node_build']['lockfile'], ', '.join(w['node_build']['lock_mismatch'])))
     if not _whole(APP_FILE, get(n, 'script')):
         e.append('%s.node.script %s: the file node runs, a path inside the app such as lib/worker.js.' % (at, to_json(get(n, 'script'))))
     if get(n, 'build') and not _whole(NPM_SCRIPT, get(n, 'build')):

@@ -261,6 +261,7 @@ def _one(raw, w, settings, found_paths, read_text):
                                             get(node, 'interpreter', DEFAULT_NODE)]).encode('utf-8')).hexdigest()
         interpreter = text(get(node, 'interpreter', DEFAULT_NODE))
         node_build = {'dir': '%s/node/%s' % (home, build_key[:12]), 'archive': app.get('archive', ''), 'lockfile': app.get('lockfile', ''),
+                      'package_json': app.get('package_json', False), 'lock_mismatch': app.get('lock_mismatch'),
                       'interpreter': interpreter, 'npm': interpreter.rsplit('/', 1)[0] + '/npm',
                       # npm's cache (the worker's own): filled from node.npm_cache for npm ci --offline.
                       'cache': '%s/npm-cache' % home, 'offline': bool(get(node, 'npm_cache')),

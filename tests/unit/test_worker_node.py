@@ -10,6 +10,9 @@ import pytest
 from ansible_collections.temporalops.temporal.plugins.module_utils import node_app, worker_checks, worker_model
 
 PLACES = ("/opt/temporal-workers", "/etc/temporal-worker", "/opt/temporal", "temporal-worker")
+# An app as node_app.describe() and the action plugin give it: package.json, a lockfile that matches.
+GOOD_APP = {"digest": "d" * 64, "package_json": True, "lockfile": "package-lock.json", "lock_mismatch": [], "archive": "/cache/app-dd.tar.gz"}
+EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "workers", "typescript")
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def app(tmp_path):
 
 def resolved(worker, app_dir="/srv/app", apps=None):
     found = {app_dir: app_dir, "/srv/npm-cache.tar.gz": "/srv/npm-cache.tar.gz"}
-    apps = {app_dir: {"digest": "d" * 64, "lockfile": "package-lock.json", "archive": "/cache/app-dd.tar.gz"}} if apps is None else apps
+    apps = {app_dir: dict(GOOD_APP)} if apps is None else apps
     (w,) = worker_model.resolve([worker], {}, *PLACES, found_paths=found, read_text={}, apps=apps)
     return w
 
@@ -81,7 +84,7 @@ def test_a_node_worker_runs_its_script_from_a_build_named_by_the_app():
 
 def test_a_new_app_or_build_script_is_a_new_build_and_hardening_can_be_set():
     w = resolved(NODE)
-    other_app = resolved(NODE, apps={"/srv/app": {"digest": "e" * 64, "lockfile": "package-lock.json", "archive": "/c/a.tar.gz"}})
+    other_app = resolved(NODE, apps={"/srv/app": dict(GOOD_APP, digest="e" * 64)})
     other_build = resolved(dict(NODE, node=dict(NODE["node"], build="compile")))
     assert len({w["node_build"]["dir"], other_app["node_build"]["dir"], other_build["node_build"]["dir"]}) == 3
     assert resolved(dict(NODE, hardening={"MemoryDenyWriteExecute": "yes"}))["hardening"] == {"MemoryDenyWriteExecute": "yes"}
@@ -93,9 +96,16 @@ def test_a_new_app_or_build_script_is_a_new_build_and_hardening_can_be_set():
 @pytest.mark.parametrize(("node", "apps", "message"), [
     ({"script": "lib/worker.js"}, None,
      "temporal_worker_instances[orders].node.source: the app directory on the controller (package.json and its lockfile) is required."),
-    ({"source": "/srv/app", "script": "lib/worker.js"}, {"/srv/app": {"digest": "d" * 64, "lockfile": "", "archive": ""}},
+    ({"source": "/srv/app", "script": "lib/worker.js"}, {"/srv/app": dict(GOOD_APP, package_json=False, lockfile="", lock_mismatch=None)},
+     "temporal_worker_instances[orders].node.source: /srv/app has no package.json that npm can read (the app's dependencies and scripts)."),
+    ({"source": "/srv/app", "script": "lib/worker.js"}, {"/srv/app": dict(GOOD_APP, lockfile="", lock_mismatch=None)},
      "temporal_worker_instances[orders].node.source: /srv/app has no package-lock.json (or npm-shrinkwrap.json): npm ci installs exactly"
      " what a lockfile pins; run npm install once and keep the lockfile with the app."),
+    ({"source": "/srv/app", "script": "lib/worker.js"}, {"/srv/app": dict(GOOD_APP, lock_mismatch=["@temporalio/worker", "left-pad"])},
+     "temporal_worker_instances[orders].node.source: /srv/app/package-lock.json does not match package.json (@temporalio/worker, left-pad);"
+     " run npm install and keep the lockfile it writes (npm ci refuses the pair)."),
+    ({"source": "/srv/app", "script": "lib/worker.js"}, {"/srv/app": dict(GOOD_APP, lock_mismatch=None)},
+     "temporal_worker_instances[orders].node.source: /srv/app/package-lock.json is not a lockfile npm can read (JSON, lockfileVersion 2 or 3)."),
     ({"source": "/srv/app", "script": "../etc/passwd"}, None,
      'temporal_worker_instances[orders].node.script "../etc/passwd": the file node runs, a path inside the app such as lib/worker.js.'),
     ({"source": "/srv/app", "script": "/lib/worker.js"}, None,
@@ -127,3 +137,15 @@ def test_a_nodejs_older_than_the_sdk_needs_is_named_with_its_host():
         " (install a newer Node.js, or set node.interpreter)."]
     assert "is not a Node.js that runs" in worker_checks.node_problems([w], {"/usr/bin/node": ""}, "h")[0]
     assert "is Node.js 20.2.9" in worker_checks.node_problems([w], {"/usr/bin/node": "v20.2.9"}, "h")[0]
+
+
+def test_the_example_lockfile_matches_its_package_json():
+    described = node_app.describe(EXAMPLE)
+    assert described["package_json"] and described["lockfile"] == "package-lock.json" and described["lock_mismatch"] == []
+
+
+def test_a_lockfile_that_does_not_match_names_the_dependencies():
+    package = {"dependencies": {"@temporalio/worker": "1.24.0", "left-pad": "^1.3.0"}, "devDependencies": {"typescript": "5.9.3"}}
+    lock = {"lockfileVersion": 3, "packages": {"": {"dependencies": {"@temporalio/worker": "1.23.0"}, "devDependencies": {"typescript": "5.9.3"}}}}
+    assert node_app.lock_mismatch(package, lock) == ["@temporalio/worker", "left-pad"]
+    assert node_app.lock_mismatch(package, {"packages": {"": package}}) == []

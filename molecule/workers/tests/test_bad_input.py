@@ -1,6 +1,8 @@
 """Bad worker settings fail naming the worker and the setting, before any running worker is
 touched: units, processes, drop-ins and files stay as they were (assert_refused)."""
 
+import os
+
 import pytest
 
 import conftest
@@ -10,6 +12,8 @@ from host_state import LIVE_DATA
 testinfra_hosts = conftest.testinfra_hosts
 
 ZEROS = "sha256:" + "0" * 64
+# Node.js apps that npm ci would refuse (the controller refuses them first).
+NODE_APPS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "files") + "/"
 
 # Refused by Ansible's check of meta/argument_specs.yml, before the role's first task: the
 # message is Ansible's.
@@ -38,6 +42,13 @@ CASES = {
     # A file only root reads (the server's database password would be another): not handed to a worker.
     "API key file its user cannot read": ([worker("billing", api_key_file="/etc/shadow"), worker("reports")],
                                           "temporal_worker_instances[billing].api_key_file: temporal-worker-billing cannot read /etc/shadow"),
+    "node app without package.json": (
+        [worker("billing"), worker("reports"), worker("orders", node=dict(worker("orders")["node"], source=NODE_APPS + "node-no-package/"))],
+        "temporal_worker_instances[orders].node.source: %snode-no-package/ has no package.json that npm can read" % NODE_APPS),
+    "node lockfile that does not match package.json": (
+        [worker("billing"), worker("reports"), worker("orders", node=dict(worker("orders")["node"], source=NODE_APPS + "node-stale-lock/"))],
+        "temporal_worker_instances[orders].node.source: %snode-stale-lock/package-lock.json does not match package.json"
+        " (@temporalio/worker)" % NODE_APPS),
     "unknown tuning key": ([worker("billing", tuning={"max_concurrent_activitys": 3}), worker("reports")],
                            "temporal_worker_instances.tuning.max_concurrent_activitys. Supported parameters include"),
     "identity pattern that does not compile": ([worker("billing", identity_pattern="greeter@("), worker("reports")],
