@@ -54,9 +54,9 @@ MIRROR_URL="http://127.0.0.1:$MIRROR_PORT"
 # A new tag (the fresh-machine drill sets one) means images built from nothing.
 TEST_SUITES="bookworm trixie"
 # What the images hold beside Debian's minimal base: systemd, what Ansible needs, python3-venv
-# for the Python workers, and Node.js with npm for the TypeScript one (Debian 12's Node.js is
-# 18, which the role refuses: a check of its own).
-TEST_IMAGE_PACKAGES="systemd,systemd-sysv,dbus,python3,python3-venv,nodejs,npm,sudo,iproute2,ca-certificates,curl,procps"
+# for the Python workers, and Node.js (Debian 12's is 18, which the role refuses: a check of its
+# own). npm, which debootstrap cannot configure, the role installs where a worker needs it.
+TEST_IMAGE_PACKAGES="systemd,systemd-sysv,dbus,python3,python3-venv,nodejs,sudo,iproute2,ca-certificates,curl,procps"
 # The tag names the package list, so a machine with images of an older list builds new ones.
 export TEMPORALOPS_IMAGE_TAG="${TEMPORALOPS_IMAGE_TAG:-p$(printf '%s' "$TEST_IMAGE_PACKAGES" | sha256sum | cut -c1-10)}"
 test_image() {

@@ -18,16 +18,18 @@ def test_workers_are_gone(absent):
 
 
 def test_check_mode_on_a_host_without_workers_predicts_without_failing(absent, tmp_path):
-    """Also without the venv module (the image has it): apt cannot run in check mode without
-    python3-apt, which the host lacks (the role asks dpkg-query instead). Nothing changes on the
-    host: units, files, install trees, accounts, and the package stays uninstalled."""
-    assert absent.run("apt-get remove --yes --quiet python3-venv").rc == 0
-    assert not absent.package("python3-venv").is_installed and not absent.package("python3-apt").is_installed
+    """Also without the venv module (the image has it) and npm (the converge installed it, and
+    with it python3-apt, which apt needs to run in check mode: the role asks dpkg-query instead).
+    Nothing changes on the host: units, files, install trees, accounts, and the packages stay
+    uninstalled."""
+    assert absent.run("apt-get remove --yes --quiet python3-venv npm python3-apt").rc == 0
+    for package in ("python3-venv", "npm", "python3-apt"):
+        assert not absent.package(package).is_installed, package
     before = snapshot(absent)
     rc, output = apply(tmp_path, absent, check=True)
     assert rc == 0, output[-3000:]
     assert "[WARNING]" not in output, output[-3000:]
-    assert "Would install python3-venv" in output
+    assert "Would install python3-venv, npm" in output, output[-3000:]
     assert conftest.recap_changed(output) > 0
     assert_same_state(before, snapshot(absent))
-    assert not absent.package("python3-venv").is_installed
+    assert not absent.package("python3-venv").is_installed and not absent.package("npm").is_installed

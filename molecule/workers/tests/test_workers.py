@@ -40,11 +40,12 @@ def test_a_workflow_on_each_queue_completes_on_that_queue(present):
 
 
 def test_a_workflow_answers_its_query_and_ends_unapproved_without_the_signal(present):
-    """One workflow at a time, each with its own window: it answers while it waits, then ends
-    unapproved when its wait runs out."""
-    for name, queue in QUEUES.items():
-        workflow_id = start_greet(present, queue, name="Lee", wait_seconds=10)
+    """One workflow per worker, at once: each answers while it waits, then ends unapproved when
+    its wait runs out."""
+    started = {name: start_greet(present, queue, name="Lee", wait_seconds=10) for name, queue in QUEUES.items()}
+    for workflow_id in started.values():
         wait_for_approval(present, workflow_id)
+    for name, workflow_id in started.items():
         done = result(present, workflow_id)
         assert done["approved"] is False and not done["note"], (name, done)
 
@@ -96,18 +97,21 @@ def test_a_killed_worker_comes_back_and_its_workflow_completes(present):
 
 
 def test_a_stop_lets_the_running_activity_finish(present):
-    """systemctl stop during an 8 s activity: the stopping process completes it, no retry."""
-    for name in QUEUES:
-        pid = wait_polling(present, name)
-        workflow_id = start_greet(present, QUEUES[name], name="Dee", work_seconds=8)
-        deadline = time.time() + 30
-        while not running_activity(present, workflow_id):
-            assert time.time() < deadline, "the activity did not start"
-            time.sleep(0.5)
-        try:
-            present.run("systemctl stop %s" % unit(name))
-        finally:
-            present.run("systemctl start %s" % unit(name))
+    """systemctl stop of every worker during its own 8 s activity (all at once): each stopping
+    process completes its activity, no retry."""
+    pids = {name: wait_polling(present, name) for name in QUEUES}
+    workflows = {name: start_greet(present, QUEUES[name], name="Dee", work_seconds=8) for name in QUEUES}
+    deadline = time.time() + 30
+    while not all(running_activity(present, workflow_id) for workflow_id in workflows.values()):
+        assert time.time() < deadline, "the activities did not all start"
+        time.sleep(0.5)
+    units = " ".join(unit(name) for name in QUEUES)
+    try:
+        present.run("systemctl stop %s" % units)
+    finally:
+        present.run("systemctl start %s" % units)
+    for name, workflow_id in workflows.items():
+        pid = pids[name]
         events = history(present, workflow_id)
         started = [e["activityTaskStartedEventAttributes"] for e in events
                    if e["eventType"] == "EVENT_TYPE_ACTIVITY_TASK_STARTED"]
