@@ -276,8 +276,8 @@ def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tm
     runs on. The scenario's list brings
     reports back as the inventory has it."""
     pid = wait_polling(present, "billing")
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), worker("reports", state="absent"),
-                                                                         worker("orders")])
+    workers = [worker("billing"), worker("reports", state="absent"), worker("orders")]
+    rc, output = apply(tmp_path, present, temporal_worker_instances=workers)
     assert rc == 0, output[-3000:]
     for name in ("reports", "crash"):
         assert present.run("systemctl is-active %s" % unit(name)).stdout.strip() != "active"
