@@ -20,8 +20,8 @@ def worker_secrets(instances, defaults=None):
     return worker_model.secrets(instances, defaults or {})
 
 
-def worker_node_problems(workers, versions, host):
-    return worker_checks.node_problems(workers, versions, host)
+def worker_node_problems(workers, asked, host, judge_missing=True):
+    return worker_checks.node_problems(workers, asked, host, judge_missing)
 
 
 class FilterModule(object):

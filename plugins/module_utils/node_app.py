@@ -82,8 +82,8 @@ def describe(root):
 
 
 def _parents(relative):
-    """'a/b/c' -> ['a', 'a/b', 'a/b/c']."""
-    parts = relative.split(os.sep)
+    """'a/b/c' -> ['a', 'a/b', 'a/b/c']; '' -> []."""
+    parts = relative.split(os.sep) if relative else []
     return [os.sep.join(parts[:count]) for count in range(1, len(parts) + 1)]
 
 
@@ -95,8 +95,7 @@ def write_archive(root, files, dest):
     os.makedirs(directory, exist_ok=True)
     handle, partial = tempfile.mkstemp(dir=directory, suffix='.partial')
     # Its directories too: unpacked with an owner, each gets that owner (a build may write there).
-    directories = sorted(set(os.path.dirname(relative) for relative in files) - set(['']))
-    directories = sorted(set(parent for d in directories for parent in _parents(d)))
+    directories = sorted(set(parent for relative in files for parent in _parents(os.path.dirname(relative))))
     try:
         with os.fdopen(handle, 'wb') as raw:
             with tarfile.open(fileobj=raw, mode='w:gz', format=tarfile.PAX_FORMAT) as archive:

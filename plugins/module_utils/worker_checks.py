@@ -328,16 +328,22 @@ def _version(text_version):
     return tuple(int(part) for part in match.groups()) if match else None
 
 
-def node_problems(workers, versions, host):
+def node_problems(workers, asked, host, judge_missing=True):
     """A message for each Node.js worker whose interpreter is older than the TypeScript SDK needs
-    (worker_model.NODE_MINIMUM), or not a Node.js that runs: VERSIONS maps each interpreter to
-    what `<interpreter> --version` printed ('' when it did not run)."""
+    (worker_model.NODE_MINIMUM), or not a Node.js that runs. ASKED: the results of
+    `<interpreter> --version` (item: the interpreter, rc, stdout), as a loop registers them; a
+    worker whose interpreter was not asked is not judged, nor one whose interpreter did not run
+    unless JUDGE_MISSING (false where a later step may still install it)."""
+    answers = dict((result['item'], result) for result in asked if 'item' in result)
     found = []
     for w in workers:
         if w.get('state') != 'present' or not w.get('node'):
             continue
         interpreter = w['node_build']['interpreter']
-        version = _version(versions.get(interpreter, ''))
+        answer = answers.get(interpreter)
+        if answer is None or (answer.get('rc') != 0 and not judge_missing):
+            continue
+        version = _version(answer.get('stdout', '')) if answer.get('rc') == 0 else None
         if version is None or version < _version(NODE_MINIMUM):
             found.append('temporal_worker_instances[%s].node: %s on %s is %s; the TypeScript SDK needs Node.js %s or newer'
                          ' (install a newer Node.js, or set node.interpreter).'

@@ -183,17 +183,18 @@ def _as_number(value, whole):
     itself when it is not one, for the checks to refuse."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return value
-    if not isinstance(value, str) and not whole:
-        return value
+    if not whole and not isinstance(value, str):
+        return value  # a number already
     try:
         return to_int(value, 'tuning')
     except ValueError:
-        pass
+        if whole:
+            return value
     try:
         number = float(value)
     except ValueError:
         return value
-    return number if not whole and math.isfinite(number) else value
+    return number if math.isfinite(number) else value
 
 
 def _typed_tuning(tuning):
@@ -260,15 +261,16 @@ def _one(raw, w, settings, found_paths, read_text):
         build_key = hashlib.sha256(to_json([app.get('digest', ''), get(node, 'build'), get(node, 'npm_args', []),
                                             get(node, 'interpreter', DEFAULT_NODE)]).encode('utf-8')).hexdigest()
         interpreter = text(get(node, 'interpreter', DEFAULT_NODE))
+        npm_cache = '%s/npm-cache' % home
         node_build = {'dir': '%s/node/%s' % (home, build_key[:12]), 'archive': app.get('archive', ''), 'lockfile': app.get('lockfile', ''),
                       'package_json': app.get('package_json', False), 'lock_mismatch': app.get('lock_mismatch'),
                       'interpreter': interpreter, 'npm': interpreter.rsplit('/', 1)[0] + '/npm',
                       # npm's cache (the worker's own): filled from node.npm_cache for npm ci --offline.
-                      'cache': '%s/npm-cache' % home, 'offline': bool(get(node, 'npm_cache')),
+                      'cache': npm_cache, 'offline': bool(get(node, 'npm_cache')),
                       # For npm and the scripts it runs (runuser keeps it): this Node.js first, the
                       # cache as npm's and the scripts' home (the user has none), no update check.
                       'environment': {'PATH': interpreter.rsplit('/', 1)[0] + ':/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-                                      'HOME': '%s/npm-cache' % home, 'npm_config_cache': '%s/npm-cache' % home,
+                                      'HOME': npm_cache, 'npm_config_cache': npm_cache,
                                       'npm_config_update_notifier': 'false'}}
 
     command = get(w, 'command', [])

@@ -128,15 +128,29 @@ def test_one_delivery_only():
         "temporal_worker_instances[orders]: node and command are set; give one of command, python, node, archive (files go beside any of them)."]
 
 
+def asked(stdout, rc=0, interpreter="/usr/bin/node"):
+    """What a loop of `<interpreter> --version` registers."""
+    return [{"item": interpreter, "rc": rc, "stdout": stdout}]
+
+
 def test_a_nodejs_older_than_the_sdk_needs_is_named_with_its_host():
     w = resolved(NODE)
-    assert worker_checks.node_problems([w], {"/usr/bin/node": "v20.19.2\n"}, "h13") == []
-    assert worker_checks.node_problems([w], {"/usr/bin/node": "v20.3.0"}, "h13") == []
-    assert worker_checks.node_problems([w], {"/usr/bin/node": "v18.19.0\n"}, "h12") == [
+    assert worker_checks.node_problems([w], asked("v20.19.2"), "h13") == []
+    assert worker_checks.node_problems([w], asked("v20.3.0"), "h13") == []
+    assert worker_checks.node_problems([w], asked("v18.19.0\n"), "h12") == [
         "temporal_worker_instances[orders].node: /usr/bin/node on h12 is Node.js 18.19.0; the TypeScript SDK needs Node.js 20.3.0 or newer"
         " (install a newer Node.js, or set node.interpreter)."]
-    assert "is not a Node.js that runs" in worker_checks.node_problems([w], {"/usr/bin/node": ""}, "h")[0]
-    assert "is Node.js 20.2.9" in worker_checks.node_problems([w], {"/usr/bin/node": "v20.2.9"}, "h")[0]
+    assert "is not a Node.js that runs" in worker_checks.node_problems([w], asked("", rc=2), "h")[0]
+    assert "is not a Node.js that runs" in worker_checks.node_problems([w], asked("node"), "h")[0]
+    assert "is Node.js 20.2.9" in worker_checks.node_problems([w], asked("v20.2.9"), "h")[0]
+
+
+def test_a_nodejs_a_later_step_may_install_or_that_was_not_asked_is_not_judged():
+    w = resolved(NODE)
+    assert worker_checks.node_problems([w], asked("", rc=2), "h", judge_missing=False) == []
+    assert worker_checks.node_problems([w], asked("v18.19.0"), "h", judge_missing=False) != []
+    assert worker_checks.node_problems([w], asked("v18.19.0", interpreter="/opt/node/bin/node"), "h") == []
+    assert worker_checks.node_problems([w], [], "h") == []
 
 
 def test_the_example_lockfile_matches_its_package_json():
