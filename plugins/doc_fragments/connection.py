@@ -70,6 +70,15 @@ options:
       - Time limit for each CLI call, in seconds or as a duration such as V(30s) or V(2m).
     type: str
     default: 30s
+  retry_timeout:
+    description:
+      - How long a call that failed as a moving cluster fails is repeated before the task fails with its last
+        error, in seconds or as a duration such as V(1m). V(0) fails at once.
+      - Repeated are C(Unavailable) (a node restarting, a balancer moving the connection, a refused connection) and
+        C(ResourceExhausted) (a rate limit: the server did nothing). The pauses double from half a second, up to 5
+        seconds.
+    type: str
+    default: 30s
   cli_path:
     description:
       - Path of the C(temporal) binary. By default it is looked up on E(PATH) and in C(/usr/local/bin).

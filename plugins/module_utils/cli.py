@@ -51,14 +51,20 @@ def connection_argument_spec(**module_options):
             type='bool', default=False, fallback=(env_fallback, ['TEMPORAL_TLS_DISABLE_HOST_VERIFICATION'])),
         grpc_meta=dict(type='dict', default={}, no_log=True),
         command_timeout=dict(type='str', default='30s'),
+        retry_timeout=dict(type='str', default='30s'),
         cli_path=dict(type='path'),
     )
     spec.update(module_options)
     return spec
 
 
-# How long run() waits before each repeat of a call the server refused as rate limited.
-RATE_LIMIT_PAUSES = (1, 2, 4, 8)
+# What a moving cluster returns for a while: a node restarting or a balancer between nodes
+# (unavailable), or a server that refused the call before doing anything (rate_limited).
+# run() repeats such a call until retry_timeout has passed, pausing FIRST_PAUSE, then twice
+# as long each time, at most MAX_PAUSE.
+RETRIED_KINDS = ('rate_limited', 'unavailable')
+FIRST_PAUSE = 0.5
+MAX_PAUSE = 5.0
 
 # gRPC header names the CLI can take from its environment (see TemporalCLI.environment).
 GRPC_META_KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9-]*$')
@@ -141,6 +147,8 @@ class TemporalCLI(BinaryRunner):
         self._check_grpc_meta()
         super(TemporalCLI, self).__init__(module)  # finds the binary
         self.timeout = self.duration_param('command_timeout')
+        # A probe (fail_on_error=False) is not repeated here: its caller polls.
+        self.retry_timeout = self.duration_param('retry_timeout') if fail_on_error else 0
 
     def connection_args(self, namespace=None, timeout=None):
         p = self.params
@@ -180,12 +188,13 @@ class TemporalCLI(BinaryRunner):
 
         missing_ok: return None when the object does not exist instead of failing.
         """
+        started = time.time()
+        attempts, pause = 1, FIRST_PAUSE
         rc, stdout, stderr, argv = self.execute(args, namespace, timeout)
-        # A rate-limited call did nothing on the server: it is repeated, after 1, 2, 4 and 8 s.
-        for pause in RATE_LIMIT_PAUSES:
-            if rc == 0 or classify_error(error_message(stdout, stderr))[0] != 'rate_limited':
-                break
+        while rc != 0 and classify_error(error_message(stdout, stderr))[0] in RETRIED_KINDS \
+                and time.time() + pause - started <= self.retry_timeout:
             time.sleep(pause)
+            attempts, pause = attempts + 1, min(pause * 2, MAX_PAUSE)
             rc, stdout, stderr, argv = self.execute(args, namespace, timeout)
         if rc != 0:
             message = error_message(stdout, stderr)
@@ -195,10 +204,12 @@ class TemporalCLI(BinaryRunner):
             self.last_error = message
             if not self.fail_on_error:
                 return None
+            tried = ' (%d attempts over %ds)' % (attempts, time.time() - started) if attempts > 1 else ''
             self.module.fail_json(
-                msg='temporal %s failed (%s) against %s, namespace %s: %s' % (
-                    command_name(args), label, self.params['address'], namespace or self.params['namespace'], message),
-                error=kind, rc=rc, cmd=' '.join(argv), stdout=stdout, stderr=stderr)
+                msg='temporal %s failed (%s) against %s, namespace %s%s: %s' % (
+                    command_name(args), label, self.params['address'], namespace or self.params['namespace'], tried,
+                    message),
+                error=kind, rc=rc, cmd=' '.join(argv), stdout=stdout, stderr=stderr, attempts=attempts)
         if not parse:
             return stdout
         return self.parse(stdout, args)

@@ -322,7 +322,7 @@ def test_temporal_cli_still_says_the_same_when_missing():
 
 
 def test_temporal_cli_runs_without_a_time_limit_wrapper():
-    params = dict(grpc_meta={}, cli_path=None, command_timeout='30s', address='localhost:7233', namespace='default',
+    params = dict(grpc_meta={}, cli_path=None, command_timeout='30s', retry_timeout='30s', address='localhost:7233', namespace='default',
                   api_key=None, tls=None, tls_cert_path=None, tls_key_path=None, tls_ca_path=None, tls_server_name=None,
                   tls_disable_host_verification=False)
     module = FakeModule(params, outputs=[(0, '{}', '')])
