@@ -265,12 +265,17 @@ class SqlTool(BinaryRunner):
     def secrets(self):
         return [self.params['password']] if self.params['password'] else []
 
-    def execute(self, args):
-        """Run `temporal-sql-tool <connection flags> <args>`; (rc, stdout, stderr), no judgement but the time limit."""
+    def execute(self, args, writes=False):
+        """Run `temporal-sql-tool <connection flags> <args>`; (rc, stdout, stderr), no judgement but the time limit.
+
+        writes: a call that changes the database runs without the time limit, which would cut a
+        migration off half-way.
+        """
         argv = [self.binary] + self.connection_args() + list(args)
         self.commands.append(self.mask(argv))
-        rc, stdout, stderr, full_argv = self.run_argv(argv, timeout=self.timeout)
-        if self.timed_out(rc, self.timeout):
+        timeout = 0 if writes else self.timeout
+        rc, stdout, stderr, full_argv = self.run_argv(argv, timeout=timeout)
+        if self.timed_out(rc, timeout):
             self.fail('temporal-sql-tool %s on %s did not finish within command_timeout (%ss).' % (
                 command_name(args), self.where, self.timeout),
                 error='timeout', rc=rc, cmd=' '.join(full_argv), stdout=stdout, stderr=stderr, commands=self.commands)
@@ -288,9 +293,9 @@ class SqlTool(BinaryRunner):
         self.fail('temporal-sql-tool %s failed (%s) on %s: %s' % (command_name(args), label, self.where, message),
                   error=kind, rc=rc, stdout=stdout, stderr=ANSI.sub('', stderr or ''), commands=self.commands)
 
-    def run(self, args):
+    def run(self, args, writes=False):
         """Run the tool; fail the module unless it succeeds. Returns (stdout, stderr)."""
-        rc, stdout, stderr = self.execute(args)
+        rc, stdout, stderr = self.execute(args, writes)
         if rc != 0:
             self.failure(args, rc, stdout, stderr)
         return stdout, stderr

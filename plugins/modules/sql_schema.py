@@ -141,11 +141,11 @@ options:
     default: false
   command_timeout:
     description:
-      - Time limit for each call of the tool, in seconds or as a duration such as V(30s) or V(10m).
-        V(0) means no limit.
-      - A call past the limit is stopped (coreutils C(timeout)) and the task fails. Updates
-        that were cut short are completed by the next run; the tool skips statements whose
-        tables or columns already exist.
+      - Time limit for each call of the tool that only reads (the schema version, the versions
+        available), in seconds or as a duration such as V(30s) or V(10m). V(0) means no limit.
+      - A call past the limit is stopped (coreutils C(timeout)) and the task fails.
+      - The calls that write (C(create-database), C(setup-schema), C(update-schema)) have no
+        limit: a migration stopped half-way would leave the schema between two versions.
     type: str
     default: 10m
   sql_tool_path:
@@ -379,10 +379,11 @@ def main():
     after = target
     if changed and not module.check_mode:
         if missing == 'missing_database':
-            tool.run(['create-database'] + (['--defaultdb', p['maintenance_database']] if p['maintenance_database'] else []))
+            tool.run(['create-database'] + (['--defaultdb', p['maintenance_database']] if p['maintenance_database'] else []),
+                     writes=True)
         if before is None:
-            tool.run(['setup-schema', '--version', '0.0'])
-        tool.run(['update-schema'] + source + (['--version', requested] if requested else []))
+            tool.run(['setup-schema', '--version', '0.0'], writes=True)
+        tool.run(['update-schema'] + source + (['--version', requested] if requested else []), writes=True)
         after = tool.read_version(source)[0]
     result = dict(changed=changed, before=before, after=after, database_created=missing == 'missing_database',
                   commands=tool.commands)
