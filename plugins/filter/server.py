@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.temporalops.temporal.plugins.module_utils import server_plan, server_rules
+from ansible_collections.temporalops.temporal.plugins.module_utils import server_cluster, server_plan, server_rules
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import server_config
 from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
 
@@ -31,4 +31,8 @@ class FilterModule(object):
             'server_problems': server_rules.problems,
             'server_ports': server_rules.ports,
             'server_setting_problems': settings_filter(server_rules.setting_problems),
+            'server_cluster_problems': server_cluster.cluster_problems,
+            'server_ring_members': server_cluster.ring_members,
+            'server_stale_units': server_cluster.stale_units,
+            'server_membership_listeners': server_cluster.membership_listeners,
         }

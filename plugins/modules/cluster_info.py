@@ -36,6 +36,24 @@ options:
       - With an authorizer, that call needs a system reader's credentials, which the health check does not.
     type: bool
     default: false
+  membership:
+    description:
+      - Also read the membership ring of each service as this frontend sees it (RV(rings)), with C(tdbg membership
+        list-gossip) (O(tdbg_path)).
+    type: bool
+    default: false
+  wait_for_members:
+    description:
+      - Service name to the hosts (broadcast addresses) its ring must hold, such as V({history: [10.0.0.1, 10.0.0.2]}).
+      - The module waits until every ring holds its hosts, for at most O(wait_timeout), then fails naming the rings that
+        lack a host. This is how a restarted node is known to have rejoined the cluster.
+      - Implies O(membership).
+    type: dict
+  tdbg_path:
+    description:
+      - Path of C(tdbg), Temporal's admin tool, which comes with the server release. Needed by O(membership) and
+        O(wait_for_members).
+    type: path
 extends_documentation_fragment:
   - temporalops.temporal.connection
   - temporalops.temporal.attributes.INFO_MODULE
@@ -66,6 +84,15 @@ EXAMPLES = r'''
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ cluster.history_shard_count }} history shards"
+
+- name: Wait until a restarted node is back in every ring
+  temporalops.temporal.cluster_info:
+    address: 10.0.0.2:7233
+    tdbg_path: /opt/temporal/server/1.31.2/tdbg
+    wait_for: true
+    wait_for_members:
+      frontend: [10.0.0.1, 10.0.0.2, 10.0.0.3]
+      history: [10.0.0.1, 10.0.0.2, 10.0.0.3]
 '''
 
 RETURN = r'''
@@ -100,11 +127,17 @@ history_shard_count:
   returned: with O(cluster_details), when the server reports it
   type: int
   sample: 512
+rings:
+  description: Service name to the hosts in its membership ring, as this frontend sees it.
+  returned: with O(membership) or O(wait_for_members)
+  type: dict
+  sample: {"frontend": ["10.0.0.1", "10.0.0.2"], "history": ["10.0.0.1", "10.0.0.2"]}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.cli import TemporalCLI, connection_argument_spec
+from ansible_collections.temporalops.temporal.plugins.module_utils.membership import Tdbg, describe_missing, missing_members
 
 # Each probe while waiting gets this long, so one hung connection attempt cannot use up the wait.
 PROBE_TIMEOUT = 5
@@ -122,12 +155,40 @@ def wait_until_serving(module, cli):
     return 'SERVING'
 
 
+def read_rings(module, cli, timeout):
+    """The rings as this frontend sees them; with wait_for_members, once they hold the hosts asked for."""
+    wanted = dict((service, ['%s' % host for host in hosts or []])
+                  for service, hosts in (module.params['wait_for_members'] or {}).items())
+    if not module.params['tdbg_path']:
+        module.fail_json(msg='membership and wait_for_members need tdbg_path (%s).' % Tdbg.install_hint)
+    tdbg = Tdbg(module, PROBE_TIMEOUT)
+    seen = {'rings': None, 'why': 'not asked yet'}
+
+    def joined():
+        rings, error = tdbg.rings()
+        if rings is None:
+            seen['why'] = error
+            return False
+        seen['rings'] = rings
+        missing = missing_members(rings, wanted)
+        seen['why'] = describe_missing(missing)
+        return not missing
+
+    if not cli.poll(joined, timeout if wanted else 0):
+        module.fail_json(msg='The membership rings seen from %s do not hold every node%s: %s' % (
+            module.params['address'], ' after %ss' % timeout if wanted else '', seen['why']), rings=seen['rings'] or {})
+    return seen['rings']
+
+
 def main():
     module = AnsibleModule(
         argument_spec=connection_argument_spec(
             wait_for=dict(type='bool', default=False),
             wait_timeout=dict(type='str', default='60s'),
             cluster_details=dict(type='bool', default=False),
+            membership=dict(type='bool', default=False),
+            wait_for_members=dict(type='dict'),
+            tdbg_path=dict(type='path'),
         ),
         supports_check_mode=True,
     )
@@ -145,6 +206,8 @@ def main():
         # Left out, not 0, when the server does not say: 0 would read as a shard count.
         if described.get('historyShardCount'):
             result['history_shard_count'] = int(described['historyShardCount'])
+    if module.params['membership'] or module.params['wait_for_members']:
+        result['rings'] = read_rings(module, cli, cli.duration_param('wait_timeout'))
     module.exit_json(**result)
 
 

@@ -40,7 +40,7 @@ def _collection_importable():
 _collection_importable()
 
 # pylint: disable=wrong-import-position
-from ansible_collections.temporalops.temporal.plugins.module_utils import server_config, server_plan, server_rules  # noqa: E402
+from ansible_collections.temporalops.temporal.plugins.module_utils import server_cluster, server_config, server_plan, server_rules  # noqa: E402
 from test_systemd_units import exec_start_argv, flag_values  # noqa: E402
 
 # Only plain files and directories from the release archives (Python's safe filter, where it has one).
@@ -270,12 +270,24 @@ def test_dynamic_config_file_format():
         "frontend.namespaceRPS": [{"value": 100, "constraints": {"namespace": "orders"}}, {"value": 50}],
         "system.someList": [1, 2],
     })
-    assert yaml.safe_load(text) == {
+    assert yaml.safe_load(text) == dict(SHUTDOWN, **{
         "limit.maxIDLength": [{"value": 255}],
         "frontend.namespaceRPS": [{"value": 100, "constraints": {"namespace": "orders"}}, {"value": 50}],
         "system.someList": [{"value": [1, 2]}],
-    }
-    assert yaml.safe_load(render("dynamicconfig.yaml.j2")) == {}
+    })
+    assert yaml.safe_load(render("dynamicconfig.yaml.j2")) == SHUTDOWN
+
+
+# The frontend's shutdown timings the role writes unless the user's dynamic config has them.
+SHUTDOWN = {"frontend.shutdownFailHealthCheckDuration": [{"value": "2s"}],
+            "frontend.shutdownDrainDuration": [{"value": "5s"}]}
+
+
+def test_shutdown_timings_follow_their_settings_and_yield_to_the_users_keys():
+    text = render("dynamicconfig.yaml.j2", temporal_server_shutdown_drain_seconds="12",
+                  temporal_server_dynamic_config={"frontend.shutdownFailHealthCheckDuration": "0s"})
+    assert yaml.safe_load(text) == {"frontend.shutdownFailHealthCheckDuration": [{"value": "0s"}],
+                                    "frontend.shutdownDrainDuration": [{"value": "12s"}]}
 
 
 def systemd_env_value(line):
@@ -481,6 +493,8 @@ def test_the_role_passes_every_argument_of_each_filter():
     functions = {"server_" + name: getattr(server_plan, name) for name in (
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
     functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config)
+    functions.update(("server_" + name, getattr(server_cluster, name)) for name in (
+        "cluster_problems", "ring_members", "stale_units", "membership_listeners"))
     called = set()
     for path in sorted(ROLE.glob("*/*.yml")):
         text = path.read_text(encoding="utf-8")

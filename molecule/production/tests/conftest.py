@@ -21,7 +21,8 @@ DATABASE_HOSTS = RUNNER.get_hosts("temporal_database")
 SERVER_HOSTS = RUNNER.get_hosts("temporal_server")
 UI_HOSTS = RUNNER.get_hosts("temporal_ui")
 WORKER_HOSTS = RUNNER.get_hosts("temporal_worker")
-testinfra_hosts = SERVER_HOSTS
+# The checks run from the first server node (the cluster-wide ones reach the others themselves).
+testinfra_hosts = SERVER_HOSTS[:1]
 
 SERVICE = "temporal-server"
 SERVER_VERSION = os.environ.get("TEMPORALOPS_SERVER_VERSION", "1.32.2")
@@ -49,6 +50,12 @@ def host_vars(host):
 def server():
     """The (first) Temporal server host (testinfra), whatever host the test runs on."""
     return testinfra.get_host("ansible://%s?ansible_inventory=%s" % (SERVER_HOSTS[0], INVENTORY))
+
+
+@pytest.fixture(scope="module")
+def nodes():
+    """Every server node (testinfra), in inventory order."""
+    return [testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, INVENTORY)) for name in SERVER_HOSTS]
 
 
 @pytest.fixture(scope="module")

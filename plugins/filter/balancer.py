@@ -1,0 +1,20 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Filters of the temporal_balancer role (plugins/module_utils/balancer.py); documented in balancer_*.yml."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.temporalops.temporal.plugins.module_utils import balancer
+from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'balancer_problems': settings_filter(balancer.problems),
+        }
