@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 # The services every cluster needs somewhere (internal-frontend is optional).
 REQUIRED_SERVICES = ('frontend', 'history', 'matching', 'worker')
@@ -69,6 +70,15 @@ def _address_problems(nodes):
     return problems
 
 
+def _loopback_problems(nodes):
+    alone = sorted(node['host'] for node in nodes if node_address(node).startswith(LOOPBACK_PREFIXES))
+    if alone:
+        return ['temporal_server_bind_on_ip: %s join the cluster on a loopback address, which the other nodes cannot reach; '
+                "bind the host's address (site.yml does unless temporal_server_bind_on_ip is set) or give "
+                'temporal_server_broadcast_address.' % ', '.join(alone)]
+    return []
+
+
 def _shared_problems(nodes):
     problems = []
     for setting in SHARED:
@@ -96,7 +106,7 @@ def cluster_problems(nodes):
     nodes = list(nodes or [])
     if len(nodes) < 2:
         return []
-    return _address_problems(nodes) + _shared_problems(nodes) + _service_problems(nodes)
+    return _address_problems(nodes) + _loopback_problems(nodes) + _shared_problems(nodes) + _service_problems(nodes)
 
 
 def ring_members(nodes):
@@ -139,6 +149,6 @@ def stale_units(host, units, env_file, binary_path):
         files = [unit['config'], '/etc/systemd/system/%s.service' % unit['name'], env_file]
         changed_since = [path for path in files if (paths.get(path) or {}).get('mtime', 0) >= started + 1]
         exe = state.get('exe') or ''
-        if changed_since or (exe and exe != binary_path):
+        if changed_since or (exe and exe != os.path.normpath(binary_path)):
             stale.append(unit['name'])
     return stale

@@ -1,11 +1,11 @@
 """The database password (a marker with quotes, $, %, : and @) never shows, in any form it can
 take once written or logged (molecule/shared/secret_hunt.py): not in a command line while the
 stack converges and rotates it, not in the journals, Ansible's output at -vvv, the units, the
-configuration, or any file others may read, on either host. Each hunt has a positive control
+configuration, or any file others may read, on any host. Each hunt has a positive control
 that proves it finds what it looks for.
 
-One run of these checks covers both hosts (the server and the database host), so it runs on
-the first only and reaches the other through the `server` and `database` fixtures."""
+One run of these checks covers every host (the server nodes and the database host), so it runs
+on the first only and reaches the others through the `nodes` and `database` fixtures."""
 
 import json
 import uuid
@@ -28,8 +28,9 @@ CONTROL = "Ct'4\"k$USER%77:z@w-TEMPORALOPS-CONTROL"
 
 
 @pytest.fixture(scope="module")
-def both(server, database):
-    return [server, database]
+def both(nodes, database):
+    """Every host that holds the password: the three server nodes and the database host."""
+    return nodes + [database]
 
 
 def leaks(text, *secrets):

@@ -45,10 +45,15 @@ def test_two_nodes_with_one_address_are_named():
         "host's IP the other nodes reach it on; site.yml sets each host's default IPv4 address)."]
 
 
-def test_nodes_left_on_loopback_share_it():
+def test_nodes_left_on_loopback_share_it_and_cannot_be_reached():
     nodes = [dict(n, broadcast='', bind='127.0.0.1') for n in NODES[:2]]
-    assert len(cluster_problems(nodes)) == 1
-    assert 'n1, n2 all join the cluster as 127.0.0.1' in cluster_problems(nodes)[0]
+    problems = cluster_problems(nodes)
+    assert len(problems) == 2
+    assert 'n1, n2 all join the cluster as 127.0.0.1' in problems[0]
+    assert problems[1].startswith('temporal_server_bind_on_ip: n1, n2 join the cluster on a loopback address')
+    # One node of a cluster on loopback is refused too.
+    assert cluster_problems([NODES[0], dict(NODES[1], broadcast='', bind='127.0.0.1')])[0].startswith(
+        'temporal_server_bind_on_ip: n2 join the cluster on a loopback address')
 
 
 def test_an_address_not_on_its_host_is_named_with_the_hosts_addresses():
@@ -113,6 +118,10 @@ def test_a_file_changed_after_the_start_or_another_binary_is_a_missed_restart():
     assert stale(host(unit=1005.0)) == ['temporal-server']
     assert stale(host(env=1001.0)) == ['temporal-server']
     assert stale(host(exe='/opt/temporal/server/1.30.9/temporal-server')) == ['temporal-server']
+
+
+def test_the_binary_path_as_configured_is_compared_normalised():
+    assert stale_units(host(), UNITS, '/etc/temporal/temporal-server.env', '/opt//temporal/server/1.31.2/./temporal-server') == []
 
 
 def test_a_unit_that_does_not_run_is_not_stale():
