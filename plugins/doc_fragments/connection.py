@@ -75,7 +75,7 @@ options:
       - How long a call that failed as a moving cluster fails is repeated before the task fails with its last
         error, in seconds or as a duration such as V(1m). V(0) fails at once.
       - Repeated are C(Unavailable) (a node restarting, a balancer moving the connection, a refused connection) and
-        C(ResourceExhausted) (a rate limit: the server did nothing). The pauses double from half a second, up to 5
+        C(ResourceExhausted) (a rate limit; the server did nothing). The pauses double from half a second, up to 5
         seconds.
     type: str
     default: 30s

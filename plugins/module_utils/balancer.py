@@ -29,13 +29,18 @@ def _number(settings, name, problems):
         return None
 
 
+def _host_port(value):
+    """Whether VALUE is host:port with a port of 1-65535."""
+    match = HOST_PORT.fullmatch(value) if isinstance(value, str) else None
+    return bool(match) and 0 < int(match.group(2)) < 65536
+
+
 def _backend_problems(settings, name, required):
     backends = settings[name]
     if not isinstance(backends, list) or (required and not backends):
         return ['%s must list the frontends as host:port (site.yml fills it from the temporal_server group), not %s.'
                 % (name, shown(plain(backends)))]
-    bad = [backend for backend in backends if not (isinstance(backend, str) and HOST_PORT.fullmatch(backend)
-                                                  and 0 < int(HOST_PORT.fullmatch(backend).group(2)) < 65536)]
+    bad = [backend for backend in backends if not _host_port(backend)]
     if bad:
         return ['%s entries must be host:port: %s.' % (name, ', '.join(shown(plain(item)) for item in bad))]
     if len(set(backends)) != len(backends):

@@ -44,7 +44,7 @@ options:
     default: false
   wait_for_members:
     description:
-      - Service name to the hosts (broadcast addresses) its ring must hold, such as V({history: [10.0.0.1, 10.0.0.2]}).
+      - "Service name to the hosts (broadcast addresses) its ring must hold, such as V({history: [10.0.0.1, 10.0.0.2]})."
       - The module waits until every ring holds its hosts, for at most O(wait_timeout), then fails naming the rings that
         lack a host. This is how a restarted node is known to have rejoined the cluster.
       - Implies O(membership).

@@ -145,7 +145,7 @@ options:
         available), in seconds or as a duration such as V(30s) or V(10m). V(0) means no limit.
       - A call past the limit is stopped (coreutils C(timeout)) and the task fails.
       - The calls that write (C(create-database), C(setup-schema), C(update-schema)) have no
-        limit: a migration stopped half-way would leave the schema between two versions.
+        limit, since a migration stopped half-way would leave the schema between two versions.
     type: str
     default: 10m
   sql_tool_path:
