@@ -12,7 +12,7 @@ import time
 import pytest
 
 import conftest
-from conftest import (SERVER_DIR, SERVER_HOSTS, assert_refused, container_address, host_name,
+from conftest import (SERVER_DIR, SERVER_HOSTS, assert_refused, container_address, host_name, run_playbook,
                       inventory_with_host_vars, main_pid, play, scenario_playbook)
 from drill import run_load
 
@@ -115,3 +115,29 @@ def test_a_lost_node_loses_no_workflow(present, nodes, database, addresses):
     print("node-loss drill: %s" % figures)
     assert figures["failed"] == [] and figures["completed"] == 200, figures
     assert figures["killed_frontend_in_rotation_seconds"] <= 5, figures
+
+
+def test_a_node_that_does_not_come_back_is_put_back_and_stops_the_run(present, nodes, database, addresses, tmp_path):
+    """A change that passes every check but keeps the node from serving (its frontend moved to a
+    port another process holds): the roll restarts it, it does not come back, so it is put back
+    on the files it last served with, serves again, and the run fails naming it, with its
+    journal. The other nodes were never restarted."""
+    node = nodes[1]
+    config = "/etc/temporal/temporal-server.yaml"
+    before = node.file(config).content_string
+    others = dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes if n is not node)
+    node.run_expect([0], "systemd-run --collect --unit=temporalops-port-holder python3 -m http.server 7299 --bind 0.0.0.0")
+    try:
+        settings = {"temporal_components": ["cli", "server"], "temporal_server_db_host": container_address(database),
+                    "temporal_server_frontend_grpc_port": 7299, "temporal_server_health_timeout": 15}
+        rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"], settings, host=node)
+    finally:
+        node.run("systemctl stop temporalops-port-holder")
+    assert rc != 0, output[-3000:]
+    assert "Temporal server on %s did not come back after the restart" % host_name(node) in output, output[-3000:]
+    assert "It was put back on the release and configuration it last served with, and serves again." in output
+    assert "Its journal:" in output
+    assert node.file(config).content_string == before
+    assert node.service(conftest.SERVICE).is_running
+    assert wait_every_ring_full(nodes, addresses) < 60
+    assert dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes if n is not node) == others
