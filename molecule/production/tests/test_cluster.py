@@ -87,6 +87,19 @@ def test_bad_input_across_the_nodes_is_refused_naming_each_problem(present, tmp_
         assert message in output, message
 
 
+def test_a_node_with_a_wrong_database_password_is_refused_before_any_change(present, tmp_path, nodes, database):
+    """The schema steps run from the first node only; every other node reads the schema versions
+    with its own credentials, so a wrong password on the last node stops the run naming it
+    before any host changes."""
+    last = SERVER_HOSTS[-1]
+    inventory = inventory_with_host_vars(tmp_path, {last: {"temporal_server_db_password": "not-the-password"}})
+    output = assert_refused(lambda: play(scenario_playbook("converge.yml"), inventory=inventory),
+                            "could not be brought to Temporal server", nodes + [database])
+    assert "failed (permission denied)" in output
+    # The check is a loop over both stores: its failures read "failed: [host] (item=...)".
+    assert "failed: [%s]" % last in output and "failed: [%s]" % SERVER_HOSTS[0] not in output
+
+
 def test_a_lost_node_loses_no_workflow(present, nodes, database, addresses):
     """200 workflows through the balancer; mid-run one node is stopped and another killed (-9).
     All complete; the killed frontend leaves the balancer's rotation within seconds; both
