@@ -44,10 +44,10 @@ def phase_fixture(expected, first, reason):
     return fixture
 
 
-def cli(host, *args):
+def cli(host, *args, timeout="10s"):
     """Run the installed temporal CLI on the test host against the local frontend."""
     return host.run(
-        " ".join([CLI_LINK] + [shell_quote(a) for a in args] + ["--address", "127.0.0.1:7233", "--command-timeout", "10s"])
+        " ".join([CLI_LINK] + [shell_quote(a) for a in args] + ["--address", "127.0.0.1:7233", "--command-timeout", timeout])
     )
 
 

@@ -86,9 +86,11 @@ def test_a_real_sdk_worker_completes_a_workflow(present, server_address):
 
 
 def test_the_worker_site_yml_deployed_completes_a_workflow(present):
-    """The example Go worker of the temporal_worker group, pointed at this server by site.yml."""
+    """The example Go worker of the temporal_worker group, pointed at this server by site.yml.
+    The checks before restart PostgreSQL and a node, whose task queues then move between the
+    nodes' matching services: the first task may wait for that, so the wait is longer."""
     run = cli(present, "workflow", "execute", "--namespace", "orders", "--type", "Greet", "--task-queue",
-              "prod-greeter", "--input", '"Zed"', "--input", "0", "--input", "0", "-o", "json")
+              "prod-greeter", "--input", '"Zed"', "--input", "0", "--input", "0", "-o", "json", timeout="60s")
     assert run.rc == 0, run.stderr
     assert json.loads(run.stdout)["result"]["greeting"] == "Hello, Zed! (from prod-greeter)"
 
