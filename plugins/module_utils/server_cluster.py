@@ -124,6 +124,13 @@ def _local(ip):
     return {'0.0.0.0': '127.0.0.1', '::': '::1', '': '127.0.0.1'}.get(ip, ip)
 
 
+def client_host(ip):
+    """The host part of a HOST:PORT address this host dials a listener bound to ip on
+    (loopback for every interface; an IPv6 address in brackets)."""
+    host = _local(ip)
+    return '[%s]' % host if ':' in host else host
+
+
 def membership_listeners(services, bind_on_ip, service_bind_on_ip, ports):
     """[{host, port}]: where each service of this host listens for membership (every release opens it)."""
     return [{'host': _local((service_bind_on_ip or {}).get(service, bind_on_ip)), 'port': int(ports[service])}

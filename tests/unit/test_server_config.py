@@ -494,7 +494,7 @@ def test_the_role_passes_every_argument_of_each_filter():
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
     functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config)
     functions.update(("server_" + name, getattr(server_cluster, name)) for name in (
-        "cluster_problems", "ring_members", "stale_units", "membership_listeners"))
+        "cluster_problems", "ring_members", "stale_units", "membership_listeners", "client_host"))
     called = set()
     for path in sorted(ROLE.glob("*/*.yml")):
         text = path.read_text(encoding="utf-8")

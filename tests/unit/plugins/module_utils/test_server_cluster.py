@@ -11,6 +11,7 @@ import copy
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_cluster import (
     SHARED,
+    client_host,
     cluster_problems,
     membership_listeners,
     ring_members,
@@ -134,3 +135,8 @@ def test_membership_listeners_follow_each_services_bind_address():
     assert membership_listeners(['frontend', 'history'], '0.0.0.0', {'history': '10.0.0.1'}, ports) == [
         {'host': '127.0.0.1', 'port': 6933}, {'host': '10.0.0.1', 'port': 6934}]
     assert membership_listeners(['worker'], '::', {}, ports) == [{'host': '::1', 'port': 6939}]
+
+
+def test_the_host_a_client_dials_is_loopback_for_every_interface_and_bracketed_for_ipv6():
+    assert [client_host(ip) for ip in ('0.0.0.0', '', '::', '10.0.0.1', 'fd00::1', 'temporal.internal')] == [
+        '127.0.0.1', '127.0.0.1', '[::1]', '10.0.0.1', '[fd00::1]', 'temporal.internal']
