@@ -87,6 +87,17 @@ def test_bad_input_across_the_nodes_is_refused_naming_each_problem(present, tmp_
         assert message in output, message
 
 
+def test_a_limit_that_leaves_out_what_a_node_needs_is_refused_naming_it(present, nodes, database):
+    """site.yml --limit to one node: the balancer's and the database's host is left out, so its
+    address is unknown and the other frontends cannot be listed; the run stops naming them
+    (plugins/module_utils/site_plan.py) before any host changes."""
+    first, database_host = SERVER_HOSTS[0], conftest.DATABASE_HOSTS[0]
+    output = assert_refused(lambda: play(scenario_playbook("converge.yml"), ["--limit", first]),
+                            "The frontends are reached through the balancer on %s, whose address this run does not know" % database_host,
+                            nodes + [database])
+    assert "The server on %s uses the database on %s, whose address this run does not know" % (first, database_host) in output
+
+
 def test_a_node_with_a_wrong_database_password_is_refused_before_any_change(present, tmp_path, nodes, database):
     """The schema steps run from the first node only; every other node reads the schema versions
     with its own credentials, so a wrong password on the last node stops the run naming it

@@ -1,0 +1,95 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: site_plan
+short_description: Work out each host's part of the site playbook from the inventory
+version_added: 0.1.0
+description:
+  - What the playbook C(temporalops.temporal.site) derives for the host from the inventory groups C(temporal_database),
+    C(temporal_balancer), C(temporal_server), C(temporal_ui) and C(temporal_worker), the hosts in the play, and each member's
+    settings and gathered default IPv4 address. Worked out on the controller (an action plugin); only what the inventory
+    leaves unset is returned.
+  - The nodes of a cluster (several server hosts, or one behind a balancer) join and bind on their host's address. The
+    balancer lists every frontend. The server role's own calls, the UIs and the workers reach the frontends through the
+    balancer, else through a server host's frontend. The database admits the server hosts, which use its address.
+  - It fails, naming the host and the setting that avoids it, when the run (C(--limit)) leaves out a host whose address
+    or frontend another host needs.
+  - The playbook's internals; other playbooks set the roles' settings themselves.
+author:
+  - temporalops maintainers (@temporalops)
+options: {}
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.facts
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  facts:
+    support: full
+  platform:
+    platforms: all
+notes:
+  - It runs on the controller only; run as a module, it fails.
+'''
+
+EXAMPLES = r'''
+- name: Work out this host's part of the site
+  temporalops.temporal.site_plan:
+
+- name: Take it (what the inventory leaves unset)
+  ansible.builtin.set_fact:
+    temporal_ui_frontend_address: "{{ __temporal_site.temporal_ui_frontend_address | default(omit) }}"
+'''
+
+RETURN = r'''
+ansible_facts:
+  description: This host's part of the site.
+  returned: always
+  type: dict
+  contains:
+    __temporal_site:
+      description:
+        - The settings the inventory leaves unset that this host gets, each under its role's variable name. Any of
+          C(temporal_server_broadcast_address), C(temporal_server_bind_on_ip), C(temporal_server_frontend_address),
+          C(temporal_server_db_host), C(temporal_balancer_backends), C(temporal_balancer_http_backends),
+          C(temporal_balancer_listen_address), C(temporal_ui_frontend_address), C(temporal_worker_defaults),
+          C(temporal_postgresql_allowed_hosts).
+      type: dict
+      sample:
+        temporal_server_broadcast_address: 10.0.0.11
+        temporal_server_bind_on_ip: 10.0.0.11
+        temporal_server_frontend_address: 10.0.0.5:7233
+        temporal_server_db_host: 10.0.0.5
+msg:
+  description: What the run leaves out that a host needs, then C(No host was changed.)
+  returned: failure
+  type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+    module.fail_json(msg='temporalops.temporal.site_plan runs on the controller (an action plugin): it cannot run as a module.')
+
+
+if __name__ == '__main__':
+    main()
