@@ -21,6 +21,20 @@ DATA_DIR = "/var/lib/temporal-dev"
 DB_FILE = DATA_DIR + "/temporal.db"
 CLI_VERSION = "1.5.1"
 CLI_BINARY = "/opt/temporal/cli/%s/temporal" % CLI_VERSION
+CLI_RELEASE_PATH = "temporalio/cli/releases/download/v%s" % CLI_VERSION
+CLI_ARCHIVE = "temporal_cli_%s_linux_amd64.tar.gz" % CLI_VERSION
+
+
+def mirror_dir():
+    """The test mirror's tree on this machine (tools/mirror.sh)."""
+    cache = os.environ.get("TEMPORALOPS_CACHE") or os.path.expanduser("~/.cache/temporalops")
+    return os.path.join(cache, "mirror")
+
+
+def cli_checksum():
+    """sha256:<digest> of the CLI archive, from the test mirror's checksums.txt."""
+    with open(os.path.join(mirror_dir(), CLI_RELEASE_PATH, "checksums.txt"), encoding="utf-8") as handle:
+        return "sha256:" + next(line.split()[0] for line in handle if line.split()[1:] == [CLI_ARCHIVE])
 
 
 present = phase_fixture("present", first="present",

@@ -4,21 +4,12 @@ import os
 import subprocess
 
 import conftest
-from conftest import CLI_VERSION, recap_changed, run_playbook
+from conftest import CLI_ARCHIVE as ARCHIVE, CLI_RELEASE_PATH as RELEASE_PATH, CLI_VERSION, mirror_dir, recap_changed, run_playbook
 
 # The install flow and input checks do not depend on the platform: the first host is enough.
 testinfra_hosts = conftest.testinfra_hosts[:1]
 
 CLI = "temporalops.temporal.temporal_cli"
-RELEASE_PATH = "temporalio/cli/releases/download/v%s" % CLI_VERSION
-ARCHIVE = "temporal_cli_%s_linux_amd64.tar.gz" % CLI_VERSION
-
-
-def mirror_dir():
-    cache = os.environ.get("TEMPORALOPS_CACHE") or os.path.expanduser("~/.cache/temporalops")
-    return os.path.join(cache, "mirror")
-
-
 def install_and_check(host, tmp_path, root, extra_vars):
     paths = {"temporal_install_root": root, "temporal_install_bin_dir": root + "/bin"}
     host.run_expect([0], "mkdir -p %s/bin" % root)

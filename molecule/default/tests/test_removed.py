@@ -1,7 +1,7 @@
 """The preset after `temporal_state: absent`: service and binaries gone, data kept."""
 
 import conftest
-from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE, recap_changed, run_playbook
+from conftest import CLI_LINK, DB_FILE, SERVICE, UNIT_FILE, cli_checksum, recap_changed, run_playbook
 from host_state import assert_same_state, snapshot
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -28,14 +28,15 @@ def test_data_is_kept(absent):
 def test_check_mode_on_a_bare_host_predicts_without_failing(absent, tmp_path):
     """--check where nothing is installed, nor the service user (one the host never had, so
     this check can run again): succeeds without a warning, reports changes, and changes
-    nothing on the host (units, files, install trees, accounts). Each host downloads for
-    itself here (temporal_install_download_on: target), whose archive directory check mode
-    does not create; molecule/production predicts the controller's download on bare hosts."""
+    nothing on the host (units, files, install trees, accounts). Each host would download for
+    itself here (temporal_install_download_on: target, the checksum given: the host has no
+    route to the test mirror), into an archive directory check mode does not create;
+    molecule/production predicts the controller's download on bare hosts."""
     assert not absent.user("temporal-fresh").exists
     before = snapshot(absent)
     rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"],
                               {"temporal_dev_server_user": "temporal-fresh", "temporal_dev_server_group": "temporal-fresh",
-                               "temporal_install_download_on": "target"},
+                               "temporal_install_download_on": "target", "temporal_cli_checksum": cli_checksum()},
                               check=True, host=absent)
     assert rc == 0, output[-3000:]
     assert "[WARNING]" not in output, output[-3000:]
