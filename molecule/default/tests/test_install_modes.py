@@ -10,6 +10,8 @@ from conftest import CLI_ARCHIVE as ARCHIVE, CLI_RELEASE_PATH as RELEASE_PATH, C
 testinfra_hosts = conftest.testinfra_hosts[:1]
 
 CLI = "temporalops.temporal.temporal_cli"
+
+
 def install_and_check(host, tmp_path, root, extra_vars):
     paths = {"temporal_install_root": root, "temporal_install_bin_dir": root + "/bin"}
     host.run_expect([0], "mkdir -p %s/bin" % root)
