@@ -44,10 +44,15 @@ def phase_fixture(expected, first, reason):
     return fixture
 
 
+# What every cli() call adds: a scenario whose server requires TLS sets its flags (its conftest).
+CLI_FLAGS = []
+
+
 def cli(host, *args, timeout="10s"):
     """Run the installed temporal CLI on the test host against the local frontend."""
     return host.run(
-        " ".join([CLI_LINK] + [shell_quote(a) for a in args] + ["--address", "127.0.0.1:7233", "--command-timeout", timeout])
+        " ".join([CLI_LINK] + [shell_quote(a) for a in list(args) + CLI_FLAGS]
+                 + ["--address", "127.0.0.1:7233", "--command-timeout", timeout])
     )
 
 

@@ -49,6 +49,22 @@ options:
     description:
       - CA certificate (PEM) to verify the server with. Falls back to E(TEMPORAL_TLS_CA).
     type: path
+  tls_cert_data:
+    description:
+      - The client certificate itself (PEM text), instead of O(tls_cert_path).
+      - Passed to the CLI in its environment (E(TEMPORAL_TLS_CERT_DATA)).
+    type: str
+  tls_key_data:
+    description:
+      - The client private key itself (PEM text), instead of O(tls_key_path). A secret.
+      - Passed to the CLI in its environment (E(TEMPORAL_TLS_KEY_DATA)), never on its command line.
+    type: str
+  tls_ca_data:
+    description:
+      - The CA certificate itself (PEM text), instead of O(tls_ca_path).
+      - Written to a file in the module's temporary directory, removed when the module ends, and passed as
+        C(--tls-ca-path) (CLI 1.5.1 refuses CA data).
+    type: str
   tls_server_name:
     description:
       - Server name to verify the server certificate against. Falls back to E(TEMPORAL_TLS_SERVER_NAME).

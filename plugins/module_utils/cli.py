@@ -36,6 +36,12 @@ INSTALL_HINT = (
 )
 
 
+# The CLI's variables for a client certificate and key given as text (instead of --tls-*-path).
+# A CA given as text goes to a file instead: CLI 1.5.1 refuses CA data however it comes ("cannot
+# have server CA cert path with data").
+TLS_DATA_VARIABLES = (('tls_cert_data', 'TEMPORAL_TLS_CERT_DATA'), ('tls_key_data', 'TEMPORAL_TLS_KEY_DATA'))
+
+
 def connection_argument_spec(**module_options):
     """Connection options shared by all modules, plus the module's own options."""
     spec = dict(
@@ -46,6 +52,9 @@ def connection_argument_spec(**module_options):
         tls_cert_path=dict(type='path', fallback=(env_fallback, ['TEMPORAL_TLS_CERT'])),
         tls_key_path=dict(type='path', fallback=(env_fallback, ['TEMPORAL_TLS_KEY'])),
         tls_ca_path=dict(type='path', fallback=(env_fallback, ['TEMPORAL_TLS_CA'])),
+        tls_cert_data=dict(type='str'),
+        tls_key_data=dict(type='str', no_log=True),
+        tls_ca_data=dict(type='str'),
         tls_server_name=dict(type='str', fallback=(env_fallback, ['TEMPORAL_TLS_SERVER_NAME'])),
         tls_disable_host_verification=dict(
             type='bool', default=False, fallback=(env_fallback, ['TEMPORAL_TLS_DISABLE_HOST_VERIFICATION'])),
@@ -145,6 +154,7 @@ class TemporalCLI(BinaryRunner):
         self.params = module.params
         self.module = module
         self._check_grpc_meta()
+        self._check_tls_sources()
         super(TemporalCLI, self).__init__(module)  # finds the binary
         self.timeout = self.duration_param('command_timeout')
         # A probe (fail_on_error=False) is not repeated here: its caller polls.
@@ -158,6 +168,8 @@ class TemporalCLI(BinaryRunner):
         for option in ('tls_cert_path', 'tls_key_path', 'tls_ca_path', 'tls_server_name'):
             if p[option]:
                 args.extend(['--' + option.replace('_', '-'), p[option]])
+        if p.get('tls_ca_data'):
+            args.extend(['--tls-ca-path', self._ca_file()])
         if p['tls_disable_host_verification']:
             args.append('--tls-disable-host-verification')
         args.extend(['--command-timeout', format_duration(timeout or self.timeout)])
@@ -168,9 +180,32 @@ class TemporalCLI(BinaryRunner):
         # key, and gRPC headers (often credentials), which the CLI reads from
         # TEMPORAL_GRPC_META_<NAME>, '_' standing for '-'.
         env = {'TEMPORAL_API_KEY': self.params['api_key'] or ''}
+        # Certificates and keys given as text: the CLI reads them from these (a key is a secret).
+        for option, variable in TLS_DATA_VARIABLES:
+            if self.params.get(option):
+                env[variable] = self.params[option]
         for key, value in self.params['grpc_meta'].items():
             env['TEMPORAL_GRPC_META_' + key.upper().replace('-', '_')] = str(value)
         return env
+
+    def secrets(self):
+        return [self.params.get('api_key'), self.params.get('tls_key_data')]
+
+    def _ca_file(self):
+        """A file holding tls_ca_data (public), in the module's private temporary directory, which
+        Ansible removes when the module ends; written once per module run."""
+        if getattr(self, '_ca_path', None) is None:
+            descriptor, self._ca_path = tempfile.mkstemp(prefix='tls-ca.', suffix='.pem', dir=self.module.tmpdir)
+            with os.fdopen(descriptor, 'w') as handle:
+                handle.write(self.params['tls_ca_data'])
+        return self._ca_path
+
+    def _check_tls_sources(self):
+        both = ['%s and %s' % (option.replace('_data', '_path'), option)
+                for option in ('tls_cert_data', 'tls_key_data', 'tls_ca_data')
+                if self.params.get(option) and self.params.get(option.replace('_data', '_path'))]
+        if both:
+            self.module.fail_json(msg='Give each TLS file once, as a path or as its text: not %s.' % ', '.join(both))
 
     def _check_grpc_meta(self):
         bad = sorted(key for key in self.params['grpc_meta'] if not GRPC_META_KEY.match(key))

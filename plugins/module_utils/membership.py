@@ -70,6 +70,10 @@ class Tdbg(BinaryRunner):
     def __init__(self, module, timeout):
         super(Tdbg, self).__init__(module)
         self.timeout = max(1, int(timeout))
+        given = [option for option in ('tls_cert_data', 'tls_key_data', 'tls_ca_data') if module.params.get(option)]
+        if given:
+            module.fail_json(msg='tdbg (the membership rings) reads TLS files only: give %s as paths (%s).'
+                                 % (', '.join(given), ', '.join(option.replace('_data', '_path') for option in given)))
 
     def environment(self):
         return dict((name, '') for name in TDBG_ENVIRONMENT)

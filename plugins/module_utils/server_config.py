@@ -197,11 +197,63 @@ def _global(settings, unit):
     if settings['temporal_server_broadcast_address']:
         membership['broadcastAddress'] = settings['temporal_server_broadcast_address']
     found = {'membership': membership}
+    if settings['temporal_server_tls_cert']:
+        found['tls'] = _global_tls(settings)
     metrics_port = to_int(unit['metrics_port'])
     if metrics_port > 0:
         found['metrics'] = {'prometheus': {'framework': 'tally', 'timerType': 'histogram',
                                            'listenAddress': host_port(settings['temporal_server_metrics_ip'], metrics_port)}}
     return found
+
+
+TLS_DIR = 'tls'
+# Warn a month ahead, error a week ahead (the server's log and its certificates_expiring gauge).
+EXPIRATION_CHECKS = {'warningWindow': '720h', 'errorWindow': '168h', 'checkInterval': '1h'}
+
+
+def tls_files(config_dir):
+    """Where the role writes the node's TLS files: {ca, client_ca, cert, key}."""
+    base = '%s/%s' % (config_dir.rstrip('/'), TLS_DIR)
+    return {'ca': base + '/ca.pem', 'client_ca': base + '/client-ca.pem', 'cert': base + '/node.pem', 'key': base + '/node-key.pem'}
+
+
+def tls_names(internode_name, client_host, broadcast_address, frontend_address, extra):
+    """The names a node's certificate must carry: the internode name, the address this host's own
+    calls dial, the broadcast address, the host of the frontend address (a balancer) and EXTRA."""
+    frontend_host = ''
+    if frontend_address:
+        frontend_host = '%s' % (frontend_address,)
+        frontend_host = frontend_host.split('///', 1)[-1].rsplit(':', 1)[0]
+    names = []
+    for name in [internode_name, client_host, broadcast_address, frontend_host] + list(extra or []):
+        name = ('%s' % (name or '',)).strip().strip('[]')
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _global_tls(settings):
+    """global.tls: one certificate per node serves the frontend and internode, and presents itself
+    as the client of other nodes and of the system worker; the nodes' CA verifies every node. Peers
+    are dialled by address, so the server checks the one internode name every node's certificate
+    carries."""
+    files = tls_files(settings['temporal_server_config_dir'])
+    client = {'serverName': settings['temporal_server_tls_internode_name'], 'rootCaFiles': [files['ca']]}
+
+    def server(require_client_auth, client_cas):
+        return {'certFile': files['cert'], 'keyFile': files['key'], 'clientCaFiles': client_cas,
+                'requireClientAuth': require_client_auth}
+    # The frontend also takes the clients' CA; the nodes' own ports only the nodes'.
+    frontend_cas = [files['ca']] + ([files['client_ca']] if settings['temporal_server_tls_client_ca'] else [])
+    return {
+        'internode': {'server': server(True, [files['ca']]), 'client': dict(client, rootCaFiles=list(client['rootCaFiles']))},
+        'frontend': {'server': server(_flag(settings, 'temporal_server_tls_frontend_client_auth'), frontend_cas),
+                     'client': dict(client, rootCaFiles=list(client['rootCaFiles']))},
+        'systemWorker': {'certFile': files['cert'], 'keyFile': files['key'],
+                         'client': dict(client, rootCaFiles=list(client['rootCaFiles']))},
+        'refreshInterval': settings['temporal_server_tls_refresh_interval'],
+        'expirationChecks': dict(EXPIRATION_CHECKS),
+    }
 
 
 def _cluster_metadata(settings):

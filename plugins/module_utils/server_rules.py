@@ -421,6 +421,46 @@ def _tls_enabled(settings, config, units):
             ' set it to true, or clear them.')
 
 
+def _is_loopback(address):
+    text = _text(address)
+    return text.startswith('127.') or text == '::1'
+
+
+def _server_tls(settings, config, units):
+    given = [name for name in ('temporal_server_tls_ca', 'temporal_server_tls_cert', 'temporal_server_tls_key') if settings[name]]
+    if given and len(given) < 3:
+        return ('temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key go together (TLS needs the CA,'
+                ' the certificate and its key); only %s %s set.' % (' and '.join(given), 'is' if len(given) == 1 else 'are'))
+    return None
+
+
+def _tls_overrides(settings, config, units):
+    overrides = settings['temporal_server_config_overrides'] or {}
+    if isinstance(overrides.get('global'), Mapping) and 'tls' in overrides['global']:
+        return ('temporal_server_config_overrides must not set global.tls: give temporal_server_tls_ca, temporal_server_tls_cert'
+                ' and temporal_server_tls_key instead, so that the role writes the files and its own calls (health, namespaces,'
+                ' the shard check) use TLS too.')
+    return None
+
+
+def _insecure(settings, config, units):
+    if settings['temporal_server_tls_cert'] or _flag(settings, 'temporal_server_insecure'):
+        return None
+    exposed = dict((name, address) for name, address in _bind_ips(settings).items() if not _is_loopback(address))
+    if not exposed:
+        return None
+    return ('%s listen beyond loopback without TLS: anyone who reaches the ports could start, read and terminate any workflow.'
+            ' Give temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key (the site playbook issues them'
+            ' from its own CA), or set temporal_server_insecure: true to serve in plaintext on purpose.' % (plain(exposed),))
+
+
+def _tls_refresh_interval(settings, config, units):
+    interval = _text(settings['temporal_server_tls_refresh_interval'])
+    if POLL_INTERVAL.fullmatch(interval):
+        return None
+    return ("temporal_server_tls_refresh_interval '%s' must be written as seconds, minutes or hours (30s, 1m)." % interval)
+
+
 def _sqlite_files(settings, config, units):
     if settings['temporal_server_db_plugin'] != 'sqlite':
         return None
@@ -504,6 +544,7 @@ def _health_timeout(settings, config, units):
 # In the order of the role's messages (tasks/validate.yml printed them so before).
 _RULES = (_version, _upgrade_path, _db_plugin, _history_shards, _services, _metrics_split_ports, _port_range,
           _ports_used_twice, _bind_addresses, _service_bind_keys, _broadcast_address, _metrics_ip, _frontend_address,
-          _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _tls_enabled, _sqlite_files,
+          _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _tls_enabled, _server_tls,
+          _tls_overrides, _tls_refresh_interval, _insecure, _sqlite_files,
           _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval, _namespaces, _store_plugins,
           _archival, _public_client, _health_timeout)

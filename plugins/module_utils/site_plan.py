@@ -26,6 +26,7 @@ SETTINGS = (
     'temporal_balancer_listen_address', 'temporal_balancer_grpc_port', 'temporal_balancer_backends',
     'temporal_balancer_http_backends',
     'temporal_ui_frontend_address', 'temporal_worker_defaults', 'temporal_postgresql_allowed_hosts',
+    'temporal_server_insecure', 'temporal_server_tls_cert',
 )
 
 ANY = ('0.0.0.0', '::')
@@ -161,4 +162,16 @@ def plan(groups, in_play, hosts):
             out[name]['temporal_server_db_host'] = address[database]
 
     # Only what a host of this run needs stops it.
-    return {'hosts': out, 'problems': [message for needing, message in problems if set(needing) & set(in_play)]}
+    return {'hosts': out, 'problems': [message for needing, message in problems if set(needing) & set(in_play)],
+            'tls': site_issues_tls(servers, settings)}
+
+
+def _insecure(settings):
+    return '%s' % (settings.get('temporal_server_insecure', False),) in ('True', 'true', 'yes', 'on', '1')
+
+
+def site_issues_tls(servers, settings):
+    """Whether the site's own CA issues a server host's certificate: one that gives no certificate
+    of its own and does not serve plaintext on purpose. Then the UIs and workers that give no
+    TLS of their own get client certificates, in a run that leaves the server hosts out too."""
+    return any(not settings[name].get('temporal_server_tls_cert') and not _insecure(settings[name]) for name in servers)

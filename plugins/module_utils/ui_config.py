@@ -103,6 +103,9 @@ def problems(settings):
     not_origins = [origin for origin in _origins(settings['temporal_ui_cors_allow_origins']) if not ORIGIN.fullmatch(_text(origin))]
     check(not not_origins,
           'temporal_ui_cors_allow_origins takes origins (scheme://host[:port], no path); invalid: %s.' % _text(not_origins))
+    twice = settings.get('temporal_ui_tls_given_twice') or []
+    check(not twice, 'Give each of the UI\'s TLS files once, as a file on the host or as its text: not both of %s.'
+          % ', '.join('temporal_ui_tls_%s_file and temporal_ui_tls_%s' % (kind, kind) for kind in twice))
     check(bool(settings['temporal_ui_tls_cert_file']) == bool(settings['temporal_ui_tls_key_file']),
           'temporal_ui_tls_cert_file and temporal_ui_tls_key_file go together (mTLS to the frontend): set both or neither.')
     tls = converted(to_bool, 'temporal_ui_tls_enabled')

@@ -195,6 +195,9 @@ def _tls(at, w):
     e = []
     if w['has_tls_key'] and get(tls, 'key_file'):
         e.append('%s.tls: key (the key itself) and key_file (a file on the host) are two ways to give one key; set one.' % at)
+    for key in w.get('tls_given_twice') or []:
+        e.append('%s.tls: %s (the text itself) and %s_file (a file on the host) are two ways to give one %s; set one.'
+                 % (at, key, key, 'certificate' if key == 'cert' else 'CA'))
     if bool(w['key_file']) != bool(get(tls, 'cert_file')):
         missing = ('a client key (key or key_file) needs its certificate, tls.cert_file' if w['key_file']
                    else 'tls.cert_file needs its key, tls.key_file or tls.key')

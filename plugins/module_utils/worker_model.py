@@ -285,6 +285,12 @@ def _one(raw, w, settings, found_paths, read_text):
     app_dir = home + '/app'
     config_file = get(w, 'config_file') or '%s/%s.toml' % (settings['config_dir'], name)
     key_file = get(tls, 'key_file') or ('%s/%s.tls.key' % (settings['config_dir'], name) if get(tls, 'key') else '')
+    # A certificate or CA given as text is written beside the key (configure.yml); the files stand for it.
+    given = tls
+    tls = dict((key, value) for key, value in given.items() if key not in ('key', 'cert', 'ca'))
+    for key, suffix in (('cert', 'crt'), ('ca', 'ca.pem')):
+        if get(given, key) and not get(given, key + '_file'):
+            tls[key + '_file'] = '%s/%s.tls.%s' % (settings['config_dir'], name, suffix)
     # TLS on or off when set (enabled, or any TLS key); unset leaves it to the SDK, which turns it
     # on with an API key.
     tls_keys_set = bool(get(tls, 'cert_file') or key_file or get(tls, 'ca_file') or get(tls, 'server_name'))
@@ -319,7 +325,7 @@ def _one(raw, w, settings, found_paths, read_text):
     copied_program = first if files and not (python or archive) and command and text(first).startswith(app_dir + '/') else ''
     # Files on the host the worker needs, by setting, with the test(1) flag its user must pass.
     at = 'temporal_worker_instances[%s]' % name
-    host_files = [[at + '.tls.' + key, tls[key], '-r'] for key in ('cert_file', 'key_file', 'ca_file') if get(tls, key)]
+    host_files = [[at + '.tls.' + key, given[key], '-r'] for key in ('cert_file', 'key_file', 'ca_file') if get(given, key)]
     if get(w, 'config_file'):
         host_files.append([at + '.config_file', w['config_file'], '-r'])
     # The role reads the key as root: only a key the worker's user may read is handed to it.
@@ -364,8 +370,12 @@ def _one(raw, w, settings, found_paths, read_text):
         'config_file': config_file,
         'own_config_file': not get(w, 'config_file'),
         'profile': get(w, 'profile'),
-        'tls': dict((key, value) for key, value in tls.items() if key != 'key'),
-        'has_tls_key': bool(get(tls, 'key')),
+        'tls': tls,
+        'has_tls_key': bool(get(given, 'key')),
+        # Given both as text and as a file: worker_checks refuses it.
+        'tls_given_twice': [key for key in ('cert', 'ca') if get(given, key) and get(given, key + '_file')],
+        'tls_texts': [{'path': tls[key + '_file'], 'kind': key} for key in ('cert', 'ca')
+                      if get(given, key) and not get(given, key + '_file')],
         'tls_on': tls_on,
         'tls_keys_set': tls_keys_set,
         'key_file': key_file,
@@ -422,6 +432,8 @@ def secrets(instances, defaults):
         for header, value in grpc_meta.items():
             env['TEMPORAL_GRPC_META_' + text(header).upper().replace('-', '_')] = text(value)
         env.update(w['secret_environment'] or {})
+        tls = w['tls'] or {}
+        # The certificate and CA are public; here only to keep their text out of the model's output.
         result[text(get(w, 'name'))] = {'env': env, 'api_key': get(w, 'api_key'), 'grpc_meta': grpc_meta,
-                                        'tls_key': get(w['tls'] or {}, 'key')}
+                                        'tls_key': get(tls, 'key'), 'tls_cert': get(tls, 'cert'), 'tls_ca': get(tls, 'ca')}
     return _json_copy(result)

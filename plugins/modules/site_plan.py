@@ -77,6 +77,13 @@ ansible_facts:
         temporal_server_bind_on_ip: 10.0.0.11
         temporal_server_frontend_address: 10.0.0.5:7233
         temporal_server_db_host: 10.0.0.5
+tls:
+  description:
+    - Whether the site's own CA issues the certificate of a server host of the inventory (one that gives no
+      C(temporal_server_tls_cert) and does not set C(temporal_server_insecure)). The UIs and workers that give no TLS of
+      their own then get client certificates.
+  returned: success
+  type: bool
 msg:
   description: What the run leaves out that a host needs, then C(No host was changed.)
   returned: failure

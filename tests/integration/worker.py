@@ -15,12 +15,14 @@ Workflows:
 """
 
 import asyncio
+import os
 import sys
 from datetime import timedelta
 
 from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.common import RetryPolicy
+from temporalio.service import TLSConfig
 from temporalio.worker import Worker
 
 
@@ -69,8 +71,17 @@ class AsyncActivity:
             retry_policy=RetryPolicy(maximum_attempts=1))
 
 
+def tls_from_environment():
+    """TLS when the caller names the files, by envconfig's variables; plaintext otherwise."""
+    names = ('TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH')
+    if not all(os.environ.get(name) for name in names):
+        return False
+    ca, cert, key = [open(os.environ[name], 'rb').read() for name in names]
+    return TLSConfig(server_root_ca_cert=ca, client_cert=cert, client_private_key=key)
+
+
 async def main(address, task_queue, namespace):
-    client = await Client.connect(address, namespace=namespace)
+    client = await Client.connect(address, namespace=namespace, tls=tls_from_environment())
     worker = Worker(client, task_queue=task_queue, workflows=[Echo, WaitForFinish, AsyncActivity, ReportWorkflow],
                     activities=[external])
     print('worker polling %s on %s' % (task_queue, address), flush=True)

@@ -492,7 +492,8 @@ def test_the_role_passes_every_argument_of_each_filter():
     its input), so a renamed or forgotten setting fails here rather than on a host."""
     functions = {"server_" + name: getattr(server_plan, name) for name in (
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
-    functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config)
+    functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config,
+                     server_tls_files=server_config.tls_files, server_tls_names=server_config.tls_names)
     functions.update(("server_" + name, getattr(server_cluster, name)) for name in (
         "cluster_problems", "ring_members", "stale_units", "membership_listeners", "client_host"))
     called = set()

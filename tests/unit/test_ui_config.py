@@ -32,7 +32,8 @@ SETTINGS = list(load(ROLES / "temporal_ui" / "vars" / "main.yml")["__temporal_ui
 
 def settings(**overrides):
     """The role's defaults with OVERRIDES, as the role hands them to the filters."""
-    merged = dict(DEFAULTS, **overrides)
+    # vars/main.yml works out which TLS files are given twice (as a file and as text).
+    merged = dict(DEFAULTS, temporal_ui_tls_given_twice=[], **overrides)
     return {name: merged[name] for name in SETTINGS}
 
 
@@ -337,7 +338,7 @@ OIDC = dict(temporal_ui_oidc_enabled=True, temporal_ui_oidc_client_id="ui", temp
 
 
 def problems(**overrides):
-    merged = dict(DEFAULTS, **overrides)
+    merged = dict(DEFAULTS, temporal_ui_tls_given_twice=[], **overrides)
     return ui_config.problems({name: merged[name] for name in CHECKED})
 
 

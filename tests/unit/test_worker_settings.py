@@ -69,6 +69,29 @@ def test_a_python_worker_runs_from_its_venv_with_envconfig():
     assert w["user"] == w["group"] == "temporal-worker-billing"
 
 
+def test_a_certificate_and_ca_given_as_text_are_written_beside_the_key_and_read_from_there():
+    tls = {"cert": "CERT-TEXT", "ca": "CA-TEXT", "key": "KEY-TEXT"}
+    (w,) = resolved([{"name": "g", "command": "/w"}], {"tls": tls})
+    assert "TEXT" not in json.dumps(w)
+    assert w["tls"] == {"cert_file": "/etc/temporal-worker/g.tls.crt", "ca_file": "/etc/temporal-worker/g.tls.ca.pem"}
+    assert w["tls_texts"] == [{"path": "/etc/temporal-worker/g.tls.crt", "kind": "cert"},
+                              {"path": "/etc/temporal-worker/g.tls.ca.pem", "kind": "ca"}]
+    assert w["env"]["TEMPORAL_TLS_CLIENT_CERT_PATH"] == "/etc/temporal-worker/g.tls.crt"
+    assert w["env"]["TEMPORAL_TLS_SERVER_CA_CERT_PATH"] == "/etc/temporal-worker/g.tls.ca.pem"
+    assert w["env"]["TEMPORAL_TLS_CLIENT_KEY_PATH"] == "/etc/temporal-worker/g.tls.key"
+    # Written by the role: not checked as files the user put on the host.
+    assert w["host_files"] == [["temporal_worker_instances[g].command", "/w", "-x"]]
+    secrets = worker_model.secrets([{"name": "g"}], {"tls": tls})
+    assert (secrets["g"]["tls_cert"], secrets["g"]["tls_ca"], secrets["g"]["tls_key"]) == ("CERT-TEXT", "CA-TEXT", "KEY-TEXT")
+    assert errors([{"name": "g", "command": "/w"}], {"tls": tls}) == []
+
+
+def test_a_certificate_given_both_as_text_and_as_a_file_is_refused():
+    message = only([{"name": "g", "command": "/w", "tls": {"cert": "C", "cert_file": "/etc/c.pem", "key_file": "/etc/k.pem"}}])
+    assert message == ("temporal_worker_instances[g].tls: cert (the text itself) and cert_file (a file on the host) are two ways"
+                       " to give one certificate; set one.")
+
+
 def test_secrets_stay_out_of_the_resolved_workers():
     (w,) = resolved([{"name": "r", "command": "/usr/bin/true", "api_key": "SECRET-1", "grpc_meta": {"x-tenant": "SECRET-2"},
                       "tls": {"cert_file": "/etc/c.pem", "key": "SECRET-3"}, "secret_environment": {"DB": "SECRET-4"}}])
@@ -270,7 +293,8 @@ PYTHON_WORKER = (
                "python.wheelhouse": "/srv/controller/wheels"},
      "command": ["/opt/temporal-workers/billing/venvs/7ad6496b78a4/bin/python", "-m", "greeter.worker"],
      "working_dir": "/opt/temporal-workers/billing/app", "config_file": "/etc/temporal-worker/billing.toml", "own_config_file": True,
-     "profile": "", "tls": {}, "has_tls_key": False, "tls_on": None, "tls_keys_set": False, "key_file": "", "api_key_file": "",
+     "profile": "", "tls": {}, "has_tls_key": False,
+     "tls_given_twice": [], "tls_texts": [], "tls_on": None, "tls_keys_set": False, "key_file": "", "api_key_file": "",
      "env": {"TEMPORAL_ADDRESS": "temporal.internal:7233", "TEMPORAL_NAMESPACE": "orders", "TEMPORAL_TASK_QUEUE": "acme-billing",
              "TEMPORAL_CONFIG_FILE": "/etc/temporal-worker/billing.toml", "TEMPORAL_WORKER_GRACEFUL_STOP_TIMEOUT": "12.5",
              "TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS": "9", "TEMPORAL_WORKER_ACTIVITY_POLLERS_AUTOSCALING": "1,2,8",
@@ -298,7 +322,8 @@ TLS_WORKER = (
      "archive_dir": "/opt/temporal/workers/t/", "files": {}, "copied_program": "", "app_dir": "/opt/temporal-workers/t/app", "found": {},
      "command": ["/w"], "working_dir": "/var/lib/temporal-worker/t", "config_file": "/etc/temporal-worker/t.toml", "own_config_file": True,
      "profile": "", "tls": {"cert_file": "/etc/c.pem", "ca_file": "/etc/ca.pem", "server_name": "srv", "disable_host_verification": True},
-     "has_tls_key": True, "tls_on": True, "tls_keys_set": True, "key_file": "/etc/temporal-worker/t.tls.key", "api_key_file": "",
+     "has_tls_key": True,
+     "tls_given_twice": [], "tls_texts": [], "tls_on": True, "tls_keys_set": True, "key_file": "/etc/temporal-worker/t.tls.key", "api_key_file": "",
      "env": {"TEMPORAL_ADDRESS": "127.0.0.1:7233", "TEMPORAL_NAMESPACE": "default", "TEMPORAL_TASK_QUEUE": "t",
              "TEMPORAL_CONFIG_FILE": "/etc/temporal-worker/t.toml", "TEMPORAL_TLS": "true", "TEMPORAL_TLS_CLIENT_CERT_PATH": "/etc/c.pem",
              "TEMPORAL_TLS_CLIENT_KEY_PATH": "/etc/temporal-worker/t.tls.key", "TEMPORAL_TLS_SERVER_CA_CERT_PATH": "/etc/ca.pem",
@@ -321,7 +346,8 @@ NULLS_WORKER = (
      "node": {}, "node_build": {}, "archive": {},
      "archive_version": "", "archive_dir": "/opt/temporal/workers/b/", "files": {}, "copied_program": "", "app_dir": "/opt/temporal-workers/b/app",
      "found": {}, "command": ["/usr/bin/w"], "working_dir": "/var/lib/temporal-worker/b", "config_file": "/etc/temporal-worker/b.toml",
-     "own_config_file": True, "profile": "", "tls": {"server_name": "s", "enabled": None}, "has_tls_key": False, "tls_on": True,
+     "own_config_file": True, "profile": "", "tls": {"server_name": "s", "enabled": None}, "has_tls_key": False,
+     "tls_given_twice": [], "tls_texts": [], "tls_on": True,
      "tls_keys_set": True, "key_file": "", "api_key_file": "",
      "env": {"TEMPORAL_ADDRESS": "127.0.0.1:7233", "TEMPORAL_NAMESPACE": "default", "TEMPORAL_TASK_QUEUE": "b",
              "TEMPORAL_CONFIG_FILE": "/etc/temporal-worker/b.toml", "TEMPORAL_TLS": "true", "TEMPORAL_TLS_SERVER_NAME": "s"},
@@ -358,17 +384,17 @@ def test_secrets_by_worker_name():
     assert json.dumps(secrets) == json.dumps({
         "a": {"env": {"TEMPORAL_API_KEY": "K", "TEMPORAL_CODEC_AUTH": "A", "TEMPORAL_GRPC_META_X_TENANT": "T", "TEMPORAL_GRPC_META_OTHER_H": "5",
                       "SHARED": "s", "DB": "pw", "N": 3},
-              "api_key": "K", "grpc_meta": {"x-tenant": "T", "Other-H": 5}, "tls_key": ""},
-        "b": {"env": {"SHARED": "s"}, "api_key": "", "grpc_meta": {}, "tls_key": "TK"}})
+              "api_key": "K", "grpc_meta": {"x-tenant": "T", "Other-H": 5}, "tls_key": "", "tls_cert": "", "tls_ca": ""},
+        "b": {"env": {"SHARED": "s"}, "api_key": "", "grpc_meta": {}, "tls_key": "TK", "tls_cert": "", "tls_ca": ""}})
 
 
 def test_the_secrets_filter_through_ansible():
     templar = Templar(loader=DataLoader(), variables={"instances": [{"name": "a", "api_key": "K"}], "defaults": {"tls": {"key": "TK"}}})
     secrets = templar.template(trust_as_template("{{ instances | temporalops.temporal.worker_secrets(defaults) }}"))
-    assert secrets == {"a": {"env": {"TEMPORAL_API_KEY": "K"}, "api_key": "K", "grpc_meta": {}, "tls_key": "TK"}}
+    assert secrets == {"a": {"env": {"TEMPORAL_API_KEY": "K"}, "api_key": "K", "grpc_meta": {}, "tls_key": "TK", "tls_cert": "", "tls_ca": ""}}
     # Through the plugin loader (importing the plugin packages directly would confuse Ansible's collection loader).
     secrets_filter = filter_loader.get("temporalops.temporal.worker_secrets").j2_function
-    assert secrets_filter([{"name": "a"}]) == {"a": {"env": {}, "api_key": "", "grpc_meta": {}, "tls_key": ""}}
+    assert secrets_filter([{"name": "a"}]) == {"a": {"env": {}, "api_key": "", "grpc_meta": {}, "tls_key": "", "tls_cert": "", "tls_ca": ""}}
 
 
 # Every message of the checks, word for word as the Jinja version (checks.j2) gave it: the

@@ -16,6 +16,8 @@ from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test mo
     downloads, inventory_with_host_vars, play, recap, recap_changed, run_playbook, scenario_playbook,
     wait_serving, workflow_status)
 
+import temporal_testinfra  # noqa: E402
+
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
 DATABASE_HOSTS = RUNNER.get_hosts("temporal_database")
 SERVER_HOSTS = RUNNER.get_hosts("temporal_server")
@@ -29,6 +31,68 @@ SERVER_VERSION = os.environ.get("TEMPORALOPS_SERVER_VERSION", "1.32.2")
 SERVER_DIR = "/opt/temporal/server/%s" % SERVER_VERSION
 SECRET = RUNNER.get_variables(SERVER_HOSTS[0])["temporal_test_db_password"]
 SITE = "temporalops.temporal.site"
+
+# TLS everywhere: the site playbook's two CAs (the nodes', the clients') and the operator's client
+# certificate stay on this machine, in the scenario's directory (group_vars/all.yml:
+# temporal_pki_dir); each node holds its own certificate, which also serves as a client one.
+PKI = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "pki")
+NODES_CA = os.path.join(PKI, "nodes", "ca.pem")
+OPERATOR_CERT = os.path.join(PKI, "clients", "operator.pem")
+OPERATOR_KEY = os.path.join(PKI, "clients", "operator-key.pem")
+NODE_TLS_DIR = "/etc/temporal/tls"
+NODE_TLS = ["--tls-ca-path", NODE_TLS_DIR + "/ca.pem", "--tls-cert-path", NODE_TLS_DIR + "/node.pem",
+            "--tls-key-path", NODE_TLS_DIR + "/node-key.pem"]
+OPERATOR_TLS = ["--tls-ca-path", NODES_CA, "--tls-cert-path", OPERATOR_CERT, "--tls-key-path", OPERATOR_KEY]
+temporal_testinfra.CLI_FLAGS[:] = NODE_TLS
+
+
+def tls_certs():
+    """The collection's certificate functions (plugins/module_utils/tls_certs.py: stdlib and
+    cryptography only), to make certificates the site's CAs did not."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "plugins", "module_utils", "tls_certs.py")
+    spec = importlib.util.spec_from_file_location("tls_certs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pki_text(path):
+    """A file of the site's CA directory (nodes/ca.pem, nodes/<host>.pem, clients/operator.pem, ...) as text."""
+    with open(os.path.join(PKI, path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def node_tls_vars(host):
+    """The TLS settings site.yml gave the server node HOST, for a play of the preset alone."""
+    name = host_name(host)
+    return {"temporal_server_tls_ca": pki_text("nodes/ca.pem"), "temporal_server_tls_client_ca": pki_text("clients/ca.pem"),
+            "temporal_server_tls_cert": pki_text("nodes/%s.pem" % name), "temporal_server_tls_key": pki_text("nodes/%s-key.pem" % name)}
+
+
+def ui_tls_vars(host):
+    """The TLS settings site.yml gave the UI of HOST (its host's client certificate)."""
+    name = host_name(host) + "-client"
+    return {"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca": pki_text("nodes/ca.pem"),
+            "temporal_ui_tls_cert": pki_text("clients/%s.pem" % name), "temporal_ui_tls_key": pki_text("clients/%s-key.pem" % name)}
+
+
+def operator_ssl_context():
+    """An ssl context for the HTTP API: the site's CA and the operator's client certificate."""
+    import ssl  # pylint: disable=import-outside-toplevel
+    context = ssl.create_default_context(cafile=NODES_CA)
+    context.load_cert_chain(OPERATOR_CERT, OPERATOR_KEY)
+    return context
+
+
+def operator_tls_config():
+    """The Python SDK's TLS settings for the operator (the site's CA, the operator's certificate)."""
+    from temporalio.service import TLSConfig  # pylint: disable=import-outside-toplevel
+
+    def read(path):
+        with open(path, "rb") as handle:
+            return handle.read()
+    return TLSConfig(server_root_ca_cert=read(NODES_CA), client_cert=read(OPERATOR_CERT), client_private_key=read(OPERATOR_KEY))
 
 
 def server_pid(host):

@@ -23,6 +23,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
+from conftest import operator_tls_config
+
 SCHEDULED_STARTED = (
     (EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED),
     (EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED),
@@ -60,7 +62,7 @@ async def _result(handle, repoll, repeated):
 
 
 async def _run(address, namespace, queue, count, wait_seconds, during, timeout, repoll):
-    client = await Client.connect(address, namespace=namespace)
+    client = await Client.connect(address, namespace=namespace, tls=operator_tls_config())
     prefix = "drill-%d" % int(time.time() * 1000)
     started = time.monotonic()
     handles = await asyncio.gather(*[

@@ -2,10 +2,12 @@
 units keep their processes, the files their content, the databases their schema versions
 (assert_refused, molecule/shared)."""
 
+import datetime
+
 import pytest
 
-from conftest import (DATABASE_HOSTS, SERVER_HOSTS, assert_refused, container_address, inventory_with_host_vars,
-                      play, run_playbook, scenario_playbook)
+from conftest import (DATABASE_HOSTS, SERVER_HOSTS, assert_refused, container_address, host_name, inventory_with_host_vars,
+                      node_tls_vars, pki_text, play, run_playbook, scenario_playbook, tls_certs)
 
 testinfra_hosts = SERVER_HOSTS[:1]
 PRESET = "temporalops.temporal.temporal"
@@ -54,7 +56,8 @@ def both(server, database):
 @pytest.mark.parametrize(("extra_vars", "message"), CASES)
 def test_bad_server_input_fails_clearly_and_touches_nothing(present, tmp_path, database_address, both, extra_vars,
                                                             message):
-    settings = dict({"temporal_components": ["cli", "server"], "temporal_server_db_host": database_address}, **extra_vars)
+    settings = dict({"temporal_components": ["cli", "server"], "temporal_server_db_host": database_address},
+                    **dict(node_tls_vars(present), **extra_vars))
     assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, both)
 
 
@@ -68,3 +71,40 @@ def test_site_stops_before_any_host_changes_when_one_host_has_bad_input(present,
         SERVER_HOSTS[0]: {"temporal_server_num_history_shards": 0}})
     assert_refused(lambda: play(scenario_playbook("converge.yml"), inventory=inventory),
                    "temporal_server_num_history_shards must be a positive number of shards", both)
+
+
+def bad_tls(case, node):
+    """The node's TLS settings with CASE's problems, and the phrases each problem's message holds."""
+    certs, now = tls_certs(), datetime.datetime.now(datetime.timezone.utc)
+    good = node_tls_vars(node)
+    label = "(%s)" % host_name(node)
+    if case == "plaintext":
+        return (dict(good, temporal_server_tls_ca="", temporal_server_tls_cert="", temporal_server_tls_key=""),
+                ["listen beyond loopback without TLS"])
+    if case == "another-ca":
+        ca, ca_key = certs.new_ca("temporalops nodes CA", 30, now)
+        key = certs.new_key()
+        cert = certs.issue(ca, ca_key, key, host_name(node), ["temporal-internode", container_address(node)], "node", 30, now)
+        return (dict(good, temporal_server_tls_cert=cert, temporal_server_tls_key=key),
+                ["temporal_server_tls_cert %s: the certificate (issuer CN=temporalops nodes CA) is not signed by the CA of" % label])
+    # Expired, without the names it is reached by, with another key, and a CA that is no certificate.
+    key = certs.new_key()
+    ca, ca_key = pki_text("nodes/ca.pem"), pki_text("nodes/ca-key.pem")
+    cert = certs.issue(ca, ca_key, key, host_name(node), [], "node", 1, now - datetime.timedelta(days=10))
+    return (dict(good, temporal_server_tls_ca="-----BEGIN PRIVATE KEY-----\nnot a certificate\n", temporal_server_tls_cert=cert,
+                 temporal_server_tls_key=certs.new_key()),
+            ["temporal_server_tls_cert %s: the certificate expired on" % label,
+             "temporal_server_tls_key %s: the key does not match the certificate" % label,
+             "temporal_server_tls_cert %s: the certificate does not carry temporal-internode" % label,
+             "temporal_server_tls_ca %s holds no PEM certificate" % label])
+
+
+@pytest.mark.parametrize("case", ["expired-unnamed-other-key-no-ca", "another-ca", "plaintext"])
+def test_bad_tls_input_is_refused_naming_the_setting_and_the_host(present, tmp_path, database_address, both, case):
+    """What the node's certificate, key and CA must be, each problem named with its setting and host,
+    before anything changes (several problems of one node in one run: every message at once)."""
+    settings, phrases = bad_tls(case, present)
+    settings.update(temporal_components=["cli", "server"], temporal_server_db_host=database_address)
+    output = assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), phrases[0], both)
+    for phrase in phrases[1:]:
+        assert phrase in output, (phrase, output[-3000:])

@@ -12,17 +12,19 @@ import time
 import pytest
 
 import conftest
-from conftest import (SERVER_DIR, SERVER_HOSTS, assert_refused, container_address, host_name, run_playbook,
+from conftest import (NODE_TLS, SERVER_DIR, SERVER_HOSTS, assert_refused, container_address, host_name, run_playbook,
                       inventory_with_host_vars, main_pid, play, scenario_playbook)
 from drill import run_load
 
 testinfra_hosts = SERVER_HOSTS[:1]
 SERVICES = ("frontend", "history", "matching", "worker")
+# tdbg takes the CLI's TLS flags; the node's own certificate is also a client one.
+TDBG_TLS = " ".join(NODE_TLS)
 
 
 def rings(node):
     """{service: sorted hosts} of the rings as NODE's frontend sees them."""
-    listing = json.loads(node.check_output("%s/tdbg --address 127.0.0.1:7233 membership list-gossip" % SERVER_DIR))
+    listing = json.loads(node.check_output("%s/tdbg --address 127.0.0.1:7233 %s membership list-gossip" % (SERVER_DIR, TDBG_TLS)))
     return dict((ring["role"], sorted(set(m["identity"].rsplit(":", 1)[0] for m in ring["members"]))) for ring in listing)
 
 
@@ -32,7 +34,7 @@ def wait_every_ring_full(nodes, addresses, timeout=120):
     while True:
         seen = {}
         for node in nodes:
-            result = node.run("%s/tdbg --address 127.0.0.1:7233 membership list-gossip" % SERVER_DIR)
+            result = node.run("%s/tdbg --address 127.0.0.1:7233 %s membership list-gossip" % (SERVER_DIR, TDBG_TLS))
             seen[host_name(node)] = rings(node) if result.rc == 0 else result.stderr.strip()
         if all(isinstance(view, dict) and all(view.get(s) == addresses for s in SERVICES) for view in seen.values()):
             return time.time() - started
@@ -154,8 +156,9 @@ def test_a_node_that_does_not_come_back_is_put_back_and_stops_the_run(present, n
     others = dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes if n is not node)
     node.run_expect([0], "systemd-run --collect --unit=temporalops-port-holder python3 -m http.server 7299 --bind 0.0.0.0")
     try:
-        settings = {"temporal_components": ["cli", "server"], "temporal_server_db_host": container_address(database),
-                    "temporal_server_frontend_grpc_port": 7299, "temporal_server_health_timeout": 15}
+        settings = dict(conftest.node_tls_vars(node), temporal_components=["cli", "server"],
+                        temporal_server_db_host=container_address(database), temporal_server_frontend_grpc_port=7299,
+                        temporal_server_health_timeout=15)
         rc, output = run_playbook(tmp_path, ["temporalops.temporal.temporal"], settings, host=node)
     finally:
         node.run("systemctl stop temporalops-port-holder")

@@ -8,6 +8,7 @@ One run of these checks covers every host (the server nodes and the database hos
 on the first only and reaches the others through the `nodes` and `database` fixtures."""
 
 import json
+import os
 import uuid
 
 import pytest
@@ -37,6 +38,35 @@ def leaks(text, *secrets):
     """Every form of SECRETS that TEXT holds, by name."""
     found = {secret: secret_hunt.found_in(text, secret) for secret in secrets}
     return {secret: forms for secret, forms in found.items() if forms}
+
+
+def key_markers():
+    """A line of each private key the site's CAs made (theirs too), by file: its first line of
+    base64, which holds part of the private key itself."""
+    markers = {}
+    for directory in ("nodes", "clients"):
+        for name in sorted(os.listdir(os.path.join(conftest.PKI, directory))):
+            if name.endswith("-key.pem"):
+                markers["%s/%s" % (directory, name)] = conftest.pki_text("%s/%s" % (directory, name)).splitlines()[1]
+    return markers
+
+
+def test_private_keys_are_closed_to_others_and_the_cas_keys_never_leave_the_controller(present, both, server):
+    """The hunt finds the node's key where the role wrote it (the control); every file that holds a
+    key is root's and closed to others (a service reads it through its group); no host holds
+    either CA's key."""
+    markers = key_markers()
+    assert {"nodes/ca-key.pem", "clients/ca-key.pem", "clients/operator-key.pem"} <= set(markers), sorted(markers)
+    own = markers["nodes/%s-key.pem" % conftest.host_name(server)]
+    assert "/etc/temporal/tls/node-key.pem" in secret_hunt.files_holding(server, own, ["/etc/temporal"])
+    for host in both:
+        for name, marker in markers.items():
+            holding = secret_hunt.files_holding(host, marker, SCANNED)
+            if name.endswith("ca-key.pem") or name == "clients/operator-key.pem":
+                assert holding == [], (conftest.host_name(host), name, holding)
+            for path in holding:
+                f = host.file(path)
+                assert (f.user, f.mode & 0o007) == ("root", 0), "%s on %s is %s %o" % (path, conftest.host_name(host), f.user, f.mode)
 
 
 def test_the_file_hunt_finds_every_form_and_the_server_env_file(present, both, server):
@@ -84,8 +114,9 @@ def test_rotating_it_at_vvv_shows_it_nowhere(present, both, tmp_path):
         assert sampler.seen_both_controls(name) and sampler.passes[name] > 1000, (name, sampler.passes[name])
         assert not leaks("\n".join(lines), SECRET, ROTATED), name
     assert any("temporal-sql-tool" in line for line in sampler.command_lines[conftest.SERVER_HOSTS[0]])
+    keys = list(key_markers().values())
     for output in outputs:
-        assert not leaks(output, SECRET, ROTATED)
+        assert not leaks(output, SECRET, ROTATED, *keys)
         assert "TEMPORALOPS-SECRET" not in output and "TEMPORALOPS-ROTATED" not in output
     # The rotation restarted the server: both runs changed something on its host.
     assert all(recap(output)[conftest.SERVER_HOSTS[0]]["changed"] > 0 for output in outputs)
@@ -98,7 +129,7 @@ def test_check_mode_at_vvv_shows_it_nowhere_and_changes_nothing(present, both):
     before = [host_state.snapshot(host) for host in both]
     rc, output = play(scenario_playbook("converge.yml"), ["-vvv", "--check", "--diff"])
     assert_nothing_changed(rc, output, conftest.HOSTS)
-    assert not leaks(output, SECRET, ROTATED)
+    assert not leaks(output, SECRET, ROTATED, *key_markers().values())
     for host, state in zip(both, before):
         host_state.assert_same_state(state, host_state.snapshot(host), conftest.host_name(host))
 
@@ -110,7 +141,7 @@ def test_not_in_the_journals(present, both):
         secret_hunt.plant_in_journal(host, CONTROL)
         journal = secret_hunt.journal(host)
         assert set(secret_hunt.found_in(journal, CONTROL)) == set(secret_hunt.forms(CONTROL)), conftest.host_name(host)
-        assert not leaks(journal, SECRET, ROTATED), conftest.host_name(host)
+        assert not leaks(journal, SECRET, ROTATED, *key_markers().values()), conftest.host_name(host)
 
 
 def test_the_server_unit_and_config_do_not_hold_it(present, server):

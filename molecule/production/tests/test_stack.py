@@ -9,7 +9,8 @@ import time
 import urllib.request
 
 import conftest
-from conftest import (DATABASE_HOSTS, SERVER_DIR, SERVICE, assert_every_unit_hardened, cli, database_schema, server_pid, wait_serving,
+from conftest import (DATABASE_HOSTS, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SERVER_DIR, SERVICE,
+                      assert_every_unit_hardened, cli, database_schema, operator_ssl_context, server_pid, wait_serving,
                       workflow_status)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -35,7 +36,8 @@ def test_server_runs_as_unprivileged_user_and_serves(present):
 
 
 def test_http_api_lists_the_namespaces(present, server_address):
-    with urllib.request.urlopen("http://%s:7243/api/v1/namespaces" % server_address, timeout=10) as response:
+    with urllib.request.urlopen("https://%s:7243/api/v1/namespaces" % server_address, timeout=10,
+                                context=operator_ssl_context()) as response:
         listed = json.load(response)
     names = {ns["namespaceInfo"]["name"] for ns in listed["namespaces"]}
     assert {"default", "orders", "temporal-system"} <= names
@@ -82,14 +84,16 @@ def test_a_real_sdk_worker_completes_a_workflow(present, server_address):
     """The Python SDK worker of the module tests, run on this machine against the server."""
     address = "%s:7233" % server_address
     queue = "production-%d" % int(time.time())
+    tls = dict(os.environ, TEMPORAL_TLS_SERVER_CA_CERT_PATH=NODES_CA, TEMPORAL_TLS_CLIENT_CERT_PATH=OPERATOR_CERT,
+               TEMPORAL_TLS_CLIENT_KEY_PATH=OPERATOR_KEY)
     worker = subprocess.Popen([sys.executable, "-u", os.path.join(REPO, "tests", "integration", "worker.py"),
-                               address, queue, "orders"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               address, queue, "orders"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=tls)
     try:
         assert "worker polling" in worker.stdout.readline()
         controller_cli = os.environ["TEMPORALOPS_CONTROLLER_CLI"]
         run = subprocess.run([controller_cli, "workflow", "execute", "--address", address, "--namespace", "orders",
                               "--type", "Echo", "--task-queue", queue, "--input", '"hello production"',
-                              "-o", "json"], capture_output=True, text=True, check=False, timeout=60)
+                              "-o", "json"] + OPERATOR_TLS, capture_output=True, text=True, check=False, timeout=60)
         assert run.returncode == 0, run.stderr
         assert json.loads(run.stdout)["result"] == {"echo": "hello production"}
     finally:

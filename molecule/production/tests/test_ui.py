@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import conftest
-from conftest import (ARTIFACTS, SERVER_HOSTS, assert_refused, browser, container_address,
+from conftest import (ARTIFACTS, OPERATOR_TLS, SERVER_HOSTS, assert_refused, browser, container_address,
                       host_name, host_vars, main_pid, run_playbook, server_pid)
 
 testinfra_hosts = conftest.UI_HOSTS
@@ -36,8 +36,8 @@ def ui_pid(host):
 def ui_settings(host):
     """The preset's settings that give HOST's UI exactly what site.yml gave it."""
     live = yaml.safe_load(host.file(BASE_CONFIG).content_string)
-    return {"temporal_components": ["ui"], "temporal_ui_frontend_address": live["temporalGrpcAddress"],
-            "temporal_ui_listen_address": live["host"], "temporal_ui_public_path": live["publicPath"]}
+    return dict(conftest.ui_tls_vars(host), temporal_components=["ui"], temporal_ui_frontend_address=live["temporalGrpcAddress"],
+                temporal_ui_listen_address=live["host"], temporal_ui_public_path=live["publicPath"])
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def frontend(server):
 
 
 def controller_cli(*args):
-    run = subprocess.run([os.environ["TEMPORALOPS_CONTROLLER_CLI"]] + list(args), capture_output=True, text=True,
+    run = subprocess.run([os.environ["TEMPORALOPS_CONTROLLER_CLI"]] + list(args) + OPERATOR_TLS, capture_output=True, text=True,
                          check=False, timeout=60)
     assert run.returncode == 0, run.stderr
     return run.stdout
@@ -160,4 +160,8 @@ def test_bad_ui_input_fails_clearly_and_touches_nothing(present, tmp_path, extra
     if extra_vars.get("temporal_ui_port") == "held":
         extra_vars = dict(extra_vars, temporal_ui_port=held_port(present))
     settings = dict(ui_settings(present), **extra_vars)
+    # A file the case gives stands for the text site.yml gave (the role takes one or the other).
+    for kind in ("ca", "cert", "key"):
+        if "temporal_ui_tls_%s_file" % kind in extra_vars:
+            settings.pop("temporal_ui_tls_%s" % kind)
     assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, [present])

@@ -21,7 +21,7 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.temporalops.temporal.plugins.filter.server import FilterModule
-from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import merge, server_config
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import merge, server_config, tls_names
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'temporal_server')
 S = 'temporal_server_'
@@ -143,10 +143,44 @@ class Recording(dict):
         return super(Recording, self).__getitem__(key)
 
 
+CERT = '-----BEGIN CERTIFICATE-----\n(the certificate says only that TLS is on)\n-----END CERTIFICATE-----\n'
+
+
+def test_tls_is_off_without_a_certificate():
+    assert 'tls' not in server_config(settings(), UNIT, DYNAMIC)['global']
+
+
+def test_a_certificate_turns_on_mutual_tls_between_nodes_and_tls_with_client_certificates_at_the_frontend():
+    tls = server_config(settings(tls_cert=CERT, config_dir='/etc/temporal'), UNIT, DYNAMIC)['global']['tls']
+    files = {'certFile': '/etc/temporal/tls/node.pem', 'keyFile': '/etc/temporal/tls/node-key.pem'}
+    client = {'serverName': 'temporal-internode', 'rootCaFiles': ['/etc/temporal/tls/ca.pem']}
+    server = dict(files, clientCaFiles=['/etc/temporal/tls/ca.pem'], requireClientAuth=True)
+    assert tls == {
+        'internode': {'server': server, 'client': client},
+        'frontend': {'server': server, 'client': client},
+        'systemWorker': dict(files, client=client),
+        'refreshInterval': '1m',
+        'expirationChecks': {'warningWindow': '720h', 'errorWindow': '168h', 'checkInterval': '1h'},
+    }
+
+
+def test_the_frontend_may_take_clients_without_a_certificate_the_nodes_never_do():
+    tls = server_config(settings(tls_cert=CERT, tls_frontend_client_auth='false'), UNIT, DYNAMIC)['global']['tls']
+    assert tls['frontend']['server']['requireClientAuth'] is False
+    assert tls['internode']['server']['requireClientAuth'] is True
+
+
+def test_a_node_certificate_carries_every_name_the_node_is_reached_by():
+    assert tls_names('temporal-internode', '[::1]', '10.0.0.11', '10.0.0.5:7233', ['node1.example', '10.0.0.11']) == [
+        'temporal-internode', '::1', '10.0.0.11', '10.0.0.5', 'node1.example']
+    assert tls_names('temporal-internode', '127.0.0.1', '', 'dns:///temporal.example:7233', []) == [
+        'temporal-internode', '127.0.0.1', 'temporal.example']
+
+
 def test_the_role_passes_the_settings_it_reads_and_no_password():
     read = set()
     for given in (settings(db_tls_enabled=True, archival=True, log_to_file=True, broadcast_address='10.0.0.1',
-                           services=['frontend', 'internal-frontend']), settings(db_plugin='sqlite')):
+                           services=['frontend', 'internal-frontend'], tls_cert=CERT), settings(db_plugin='sqlite')):
         recording = Recording(given)
         server_config(recording, UNIT, DYNAMIC)
         read |= recording.read

@@ -113,17 +113,17 @@ RULES = [
     pytest.param({S + 'frontend_http_port': 7233}, None,
                  "Each listener needs its own port; these share one: {'temporal_server_frontend_grpc_port': 7233,"
                  " 'temporal_server_frontend_http_port': 7233}.", id='port-used-twice'),
-    pytest.param({S + 'bind_on_ip': 'localhost', S + 'service_bind_on_ip': {'history': 'example', 'frontend': '10.0.0.1'}},
-                 None,
+    pytest.param({S + 'bind_on_ip': 'localhost', S + 'service_bind_on_ip': {'history': 'example', 'frontend': '10.0.0.1'},
+                  S + 'insecure': True}, None,
                  "Bind addresses must be IP addresses (such as 127.0.0.1, 0.0.0.0 or ::): {'temporal_server_bind_on_ip':"
                  " 'localhost', 'temporal_server_service_bind_on_ip.history': 'example'}.", id='bind-address'),
-    pytest.param({S + 'service_bind_on_ip': {'gateway': '10.0.0.1', 'history': '10.0.0.2'}}, None,
+    pytest.param({S + 'service_bind_on_ip': {'gateway': '10.0.0.1', 'history': '10.0.0.2'}, S + 'insecure': True}, None,
                  "temporal_server_service_bind_on_ip keys must be services (frontend, history, matching, worker,"
                  " internal-frontend); got ['gateway', 'history'].", id='service-bind-keys'),
     pytest.param({S + 'broadcast_address': 'host.example'}, None,
                  "temporal_server_broadcast_address 'host.example' must be an IP address (the membership ring does not"
                  " resolve names).", id='broadcast-address'),
-    pytest.param({S + 'bind_on_ip': '0.0.0.0', S + 'service_bind_on_ip': {'frontend': '::'}}, None,
+    pytest.param({S + 'bind_on_ip': '0.0.0.0', S + 'service_bind_on_ip': {'frontend': '::'}, S + 'insecure': True}, None,
                  "Services bound to every interface ({'temporal_server_bind_on_ip': '0.0.0.0',"
                  " 'temporal_server_service_bind_on_ip.frontend': '::'}) need temporal_server_broadcast_address: this host's"
                  " IP, the address the other cluster members reach it on.", id='broadcast-address-needed'),
@@ -153,6 +153,22 @@ RULES = [
     pytest.param({S + 'db_tls_ca_file': '/etc/temporal/ca.pem'}, None,
                  'temporal_server_db_tls_* files or server name are set but temporal_server_db_tls_enabled is false:'
                  ' set it to true, or clear them.', id='tls-off'),
+    pytest.param({S + 'tls_cert': 'CERT', S + 'tls_key': 'given'}, None,
+                 'temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key go together (TLS needs the CA,'
+                 ' the certificate and its key); only temporal_server_tls_cert and temporal_server_tls_key are set.',
+                 id='server-tls-trio'),
+    pytest.param({S + 'config_overrides': {'global': {'tls': {'frontend': {}}}}}, None,
+                 'temporal_server_config_overrides must not set global.tls: give temporal_server_tls_ca, temporal_server_tls_cert'
+                 ' and temporal_server_tls_key instead, so that the role writes the files and its own calls (health, namespaces,'
+                 ' the shard check) use TLS too.', id='tls-overrides'),
+    pytest.param({S + 'tls_refresh_interval': 60}, None,
+                 "temporal_server_tls_refresh_interval '60' must be written as seconds, minutes or hours (30s, 1m).",
+                 id='tls-refresh-interval'),
+    pytest.param({S + 'bind_on_ip': '10.0.0.11', S + 'service_bind_on_ip': {'history': '127.0.0.1'}}, None,
+                 "{'temporal_server_bind_on_ip': '10.0.0.11'} listen beyond loopback without TLS: anyone who reaches the ports"
+                 ' could start, read and terminate any workflow. Give temporal_server_tls_ca, temporal_server_tls_cert and'
+                 ' temporal_server_tls_key (the site playbook issues them from its own CA), or set temporal_server_insecure:'
+                 ' true to serve in plaintext on purpose.', id='insecure'),
     pytest.param({S + 'db_plugin': 'sqlite', S + 'sqlite_file': '/tmp/temporal.db'},
                  config(**{'persistence.datastores.default.sql.pluginName': 'sqlite',
                            'persistence.datastores.visibility.sql.pluginName': 'sqlite'}),
@@ -199,6 +215,14 @@ RULES = [
 @pytest.mark.parametrize(('overrides', 'cfg', 'message'), RULES)
 def test_each_check_word_for_word(overrides, cfg, message):
     assert problems(cfg, **overrides) == [message]
+
+
+def test_tls_or_the_insecure_setting_opens_a_listener_beyond_loopback():
+    exposed = {S + 'bind_on_ip': '0.0.0.0', S + 'broadcast_address': '10.0.0.11'}
+    assert problems(**exposed)[0].startswith("{'temporal_server_bind_on_ip': '0.0.0.0'} listen beyond loopback without TLS")
+    assert problems(**dict(exposed, **{S + 'insecure': 'true'})) == []
+    assert problems(**dict(exposed, **{S + 'tls_ca': 'CA', S + 'tls_cert': 'CERT', S + 'tls_key': 'given'})) == []
+    assert problems(**{S + 'bind_on_ip': '::1'}) == []
 
 
 def test_every_problem_at_once_in_the_roles_order():

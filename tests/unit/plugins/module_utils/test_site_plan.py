@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.site_plan import plan
+from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import certificates
 
 ADDRESSES = {'db': '10.0.0.5', 'n1': '10.0.0.11', 'n2': '10.0.0.12', 'n3': '10.0.0.13'}
 
@@ -118,8 +119,8 @@ def test_a_ui_without_a_balancer_needs_the_first_server_hosts_facts():
 
 
 def test_hosts_outside_the_groups_and_empty_groups_get_nothing():
-    assert plan({}, [], {}) == {'hosts': {}, 'problems': []}
-    assert plan({'temporal_ui': ['db']}, ['db'], hosts()) == {'hosts': {'db': {}}, 'problems': []}
+    assert plan({}, [], {}) == {'hosts': {}, 'problems': [], 'tls': False}
+    assert plan({'temporal_ui': ['db']}, ['db'], hosts()) == {'hosts': {'db': {}}, 'problems': [], 'tls': False}
 
 
 def run_action(task_vars):
@@ -168,3 +169,21 @@ def test_the_action_reads_each_hosts_description_and_fails_naming_what_a_limit_h
         ' temporal_balancer_backends and temporal_balancer_http_backends. The database on db admits every server host, but'
         ' this run does not know the address of n3 (--limit?): include them, or set temporal_postgresql_allowed_hosts.'
         ' No host was changed.')
+
+
+def test_the_site_issues_tls_unless_every_server_host_brings_its_own_or_serves_plaintext_on_purpose():
+    assert plan(cluster(), list(ADDRESSES), hosts())['tls'] is True
+    own = dict((name, {'temporal_server_tls_cert': 'PEM'}) for name in ('n1', 'n2'))
+    assert plan(cluster(), list(ADDRESSES), hosts(n3={'temporal_server_insecure': 'true'}, **own))['tls'] is False
+    assert plan(cluster(), list(ADDRESSES), hosts(**own))['tls'] is True
+    # A run limited to the database host still knows: its UI and worker keep their client certificates.
+    assert plan(cluster(), ['db'], hosts())['tls'] is True
+
+
+def test_nodes_get_their_names_clients_a_client_certificate_and_the_operator_one_stays_with_the_ca():
+    wanted = certificates({'n1': {'node': ['temporal-internode', '10.0.0.11'], 'ui': False, 'worker': False},
+                           'db': {'node': [], 'ui': False, 'worker': True}, 'n2': {'node': [], 'ui': False, 'worker': False}})
+    assert wanted == [{'name': 'n1', 'names': ['temporal-internode', '10.0.0.11'], 'usage': 'node'},
+                      {'name': 'db-client', 'names': [], 'usage': 'client'},
+                      {'name': 'operator', 'names': [], 'usage': 'client'}]
+    assert certificates({'n1': {'node': [], 'ui': False, 'worker': False}}) == []

@@ -331,3 +331,30 @@ def test_temporal_cli_runs_without_a_time_limit_wrapper():
     argv, env = module.calls[0]
     assert argv[:4] == ['/usr/local/bin/temporal', 'operator', 'cluster', 'health']
     assert env == {'TEMPORAL_API_KEY': ''}
+
+
+def test_tls_material_as_text_reaches_the_cli_outside_its_command_line(tmp_path):
+    """The client certificate and key through the CLI's environment; the CA (which CLI 1.5.1 refuses as
+    data) through a file in the module's temporary directory."""
+    params = dict(grpc_meta={}, cli_path=None, command_timeout='30s', retry_timeout='30s', address='10.0.0.5:7233',
+                  namespace='default', api_key=None, tls=True, tls_cert_path=None, tls_key_path=None, tls_ca_path=None,
+                  tls_server_name=None, tls_disable_host_verification=False, tls_cert_data='CERT', tls_key_data='KEY-SECRET',
+                  tls_ca_data='CA-TEXT')
+    module = FakeModule(params, outputs=[(0, '{}', '')])
+    module.tmpdir = str(tmp_path)
+    cli = TemporalCLI(module)
+    cli.run(['operator', 'cluster', 'health'])
+    argv, env = module.calls[0]
+    assert 'KEY-SECRET' not in ' '.join(argv) and 'CERT' not in ' '.join(argv)
+    assert (env['TEMPORAL_TLS_CERT_DATA'], env['TEMPORAL_TLS_KEY_DATA']) == ('CERT', 'KEY-SECRET')
+    ca_path = argv[argv.index('--tls-ca-path') + 1]
+    assert ca_path.startswith(str(tmp_path)) and open(ca_path).read() == 'CA-TEXT'
+    assert cli.mask('failed with KEY-SECRET') == 'failed with ********'
+
+
+def test_a_tls_file_given_twice_is_refused():
+    params = dict(grpc_meta={}, cli_path=None, command_timeout='30s', tls_key_path='/etc/k.pem', tls_key_data='KEY')
+    module = FakeModule(params)
+    with pytest.raises(Exited):
+        TemporalCLI(module)
+    assert module.failed['msg'] == 'Give each TLS file once, as a path or as its text: not tls_key_path and tls_key_data.'

@@ -1,0 +1,182 @@
+"""TLS on every Temporal connection of the stack, from the site playbook's two CAs: a client with
+no TLS, no certificate or one of another CA is refused on the frontend's gRPC port (through the
+balancer) and HTTP port, each beside its positive control; a node's internal port takes the
+nodes' certificates only, not the clients'; and a renewed certificate is served without a
+restart."""
+
+import datetime
+import json
+import os
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import conftest
+from conftest import (NODE_TLS_DIR, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SERVER_HOSTS, container_address,
+                      host_name, main_pid, play, scenario_playbook, tls_certs)
+
+testinfra_hosts = SERVER_HOSTS[:1]
+
+
+@pytest.fixture(scope="module")
+def stranger(tmp_path_factory):
+    """(certificate, key) files of a client of another CA, which calls itself the operator."""
+    certs = tls_certs()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca, ca_key = certs.new_ca("temporalops clients CA", 30, now)
+    key = certs.new_key()
+    directory = tmp_path_factory.mktemp("stranger")
+    (directory / "cert.pem").write_text(certs.issue(ca, ca_key, key, "operator", [], "client", 30, now))
+    (directory / "key.pem").write_text(key)
+    return str(directory / "cert.pem"), str(directory / "key.pem")
+
+
+@pytest.fixture(scope="module")
+def balancer(database):
+    return "%s:7233" % container_address(database)
+
+
+def health(address, *flags):
+    """(rc, output) of `temporal operator cluster health` from this machine with FLAGS."""
+    run = subprocess.run([os.environ["TEMPORALOPS_CONTROLLER_CLI"], "operator", "cluster", "health", "--address", address,
+                          "--command-timeout", "5s"] + list(flags), capture_output=True, text=True, check=False, timeout=60)
+    return run.returncode, run.stdout + run.stderr
+
+
+def test_the_frontend_serves_only_clients_with_a_certificate_of_its_cas(present, balancer, stranger):
+    rc, output = health(balancer, *OPERATOR_TLS)
+    assert rc == 0 and "SERVING" in output, output
+    refusals = {
+        "plaintext": health(balancer, "--tls=false"),
+        "no certificate": health(balancer, "--tls-ca-path", NODES_CA),
+        "another CA": health(balancer, "--tls-ca-path", NODES_CA, "--tls-cert-path", stranger[0], "--tls-key-path", stranger[1]),
+    }
+    print(json.dumps(refusals, indent=1))
+    assert all(rc != 0 and "SERVING" not in output for rc, output in refusals.values()), refusals
+    assert "certificate required" in refusals["no certificate"][1]
+    assert "unknown certificate authority" in refusals["another CA"][1]
+
+
+def https_get(url, context):
+    with urllib.request.urlopen(url, timeout=10, context=context) as response:
+        return response.status, response.read().decode()
+
+
+def refused(call):
+    """The error CALL ends with: the test fails when it succeeds."""
+    try:
+        call()
+    except (urllib.error.URLError, ssl.SSLError, ConnectionError, OSError) as error:
+        return str(error)
+    raise AssertionError("served")
+
+
+def test_the_http_api_serves_only_clients_with_a_certificate_of_its_cas(present, stranger):
+    url = "https://%s:7243/api/v1/namespaces" % container_address(present)
+    status, body = https_get(url, conftest.operator_ssl_context())
+    assert status == 200 and '"temporal-system"' in body
+    without = ssl.create_default_context(cafile=NODES_CA)
+    other = ssl.create_default_context(cafile=NODES_CA)
+    other.load_cert_chain(*stranger)
+    refusals = {
+        "plaintext": refused(lambda: urllib.request.urlopen(url.replace("https:", "http:"), timeout=10).read()),
+        "no certificate": refused(lambda: https_get(url, without)),
+        "another CA": refused(lambda: https_get(url, other)),
+    }
+    print(json.dumps(refusals, indent=1))
+    # Plaintext gets Go's answer to HTTP on a TLS port; a certificate of another CA ends the
+    # handshake (the alert or the closed connection, as the client sees it first).
+    assert "HTTP Error 400" in refusals["plaintext"], refusals
+    assert "CERTIFICATE_REQUIRED" in refusals["no certificate"].upper().replace(" ", "_"), refusals
+    other_ca = refusals["another CA"].upper().replace(" ", "_")
+    assert "UNKNOWN_CA" in other_ca or "EOF_OCCURRED_IN_VIOLATION_OF_PROTOCOL" in other_ca, refusals
+
+
+# Run on a node: a TLS handshake with a node's internal port, then one read. In TLS 1.3 a
+# rejected client certificate comes back as an alert on that read; gRPC then sends its settings,
+# the membership ring waits for the client (nothing within 3 s: accepted).
+HANDSHAKE = """
+import socket, ssl, sys
+context = ssl.create_default_context(cafile=sys.argv[2])
+context.check_hostname = False
+if len(sys.argv) > 3:
+    context.load_cert_chain(sys.argv[3], sys.argv[4])
+host, port = sys.argv[1].rsplit(":", 1)
+try:
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        with context.wrap_socket(raw) as conn:
+            conn.settimeout(3)
+            try:
+                conn.recv(1)
+            except socket.timeout:
+                pass
+            print("ACCEPTED")
+except ssl.SSLError as error:
+    print("REFUSED", error)
+"""
+# History's gRPC port and its membership (ringpop) port.
+INTERNAL_PORTS = (7234, 6934)
+
+
+def handshake(host, address, *files):
+    return host.check_output("python3 -c %s %s" % (conftest.shell_quote(HANDSHAKE), " ".join([address] + list(files)))).strip()
+
+
+@pytest.mark.parametrize("port", INTERNAL_PORTS)
+def test_a_nodes_internal_ports_take_the_nodes_certificates_only(present, nodes, stranger, port):
+    """History's ports on the first node, from the second node: its own node certificate opens
+    them (so they speak TLS); the operator's client certificate (of the clients' CA, which the
+    frontend takes), one of another CA, or none, do not."""
+    target = "%s:%d" % (container_address(nodes[0]), port)
+    peer = nodes[1]
+    assert handshake(peer, target, NODE_TLS_DIR + "/ca.pem", NODE_TLS_DIR + "/node.pem", NODE_TLS_DIR + "/node-key.pem") == "ACCEPTED"
+    peer.run_expect([0], "install -d -m 0700 /root/tls-test")
+    try:
+        for name, path in (("operator.pem", OPERATOR_CERT), ("operator-key.pem", OPERATOR_KEY),
+                           ("stranger.pem", stranger[0]), ("stranger-key.pem", stranger[1])):
+            with open(path, encoding="utf-8") as handle:
+                peer.run_expect([0], "umask 077; printf %%s %s > /root/tls-test/%s" % (conftest.shell_quote(handle.read()), name))
+        operator = handshake(peer, target, NODE_TLS_DIR + "/ca.pem", "/root/tls-test/operator.pem", "/root/tls-test/operator-key.pem")
+        other = handshake(peer, target, NODE_TLS_DIR + "/ca.pem", "/root/tls-test/stranger.pem", "/root/tls-test/stranger-key.pem")
+        none = handshake(peer, target, NODE_TLS_DIR + "/ca.pem")
+    finally:
+        peer.run("rm -rf /root/tls-test")
+    print(operator, other, none, sep="\n")
+    assert operator.startswith("REFUSED") and "UNKNOWN_CA" in operator.upper().replace(" ", "_"), operator
+    assert other.startswith("REFUSED"), other
+    assert none.startswith("REFUSED") and "CERTIFICATE_REQUIRED" in none.upper().replace(" ", "_"), none
+
+
+def served_serial(address):
+    """The serial of the certificate ADDRESS serves, as openssl s_client reads it."""
+    shown = subprocess.run("openssl s_client -connect %s -CAfile %s -cert %s -key %s </dev/null 2>/dev/null"
+                           " | openssl x509 -noout -serial" % (address, NODES_CA, OPERATOR_CERT, OPERATOR_KEY),
+                           shell=True, capture_output=True, text=True, check=False, timeout=30)
+    return shown.stdout.strip().replace("serial=", "")
+
+
+def issued_serial(node):
+    return tls_certs().serial(conftest.pki_text("nodes/%s.pem" % host_name(node)))
+
+
+def test_a_renewed_certificate_is_served_without_a_restart(present, nodes):
+    """A run that renews every certificate (renew_before_days beyond their validity): each node's
+    new certificate is served within the refresh interval, and no server process restarted."""
+    address = "%s:7233" % container_address(nodes[0])
+    before = issued_serial(nodes[0])
+    assert served_serial(address) == before
+    pids = dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes)
+    rc, output = play(scenario_playbook("converge.yml"), ["--tags", "temporal_configure", "-e", "temporal_pki_renew_before_days=400"])
+    assert rc == 0, output[-3000:]
+    after = issued_serial(nodes[0])
+    assert after != before
+    deadline = time.time() + 60
+    while served_serial(address) != after and time.time() < deadline:
+        time.sleep(1)
+    assert served_serial(address) == after
+    assert dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes) == pids
+    print("served %s, then %s after the renewal, %s" % (before, after, "same PIDs: %s" % pids))

@@ -1,0 +1,20 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""temporalops.temporal.site_*: what playbooks/site.yml asks of the collection's CA. The logic is
+module_utils/site_tls.py; documented in the sidecar site_certificates.yml."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.temporalops.temporal.plugins.module_utils import site_tls
+
+
+class FilterModule(object):
+    """temporalops.temporal.site_*."""
+
+    def filters(self):
+        return {'site_certificates': site_tls.certificates, 'site_client_certificate': site_tls.client_name}
