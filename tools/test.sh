@@ -39,7 +39,13 @@ if [[ " ${steps[*]} " == *" molecule "* ]]; then
   "$REPO_ROOT/tools/test-image.sh" >"$CACHE_DIR/test-image.log" 2>&1 &
   images_pid=$!
 fi
-[ ${#builds[@]} -eq 0 ] || "$REPO_ROOT/tools/mirror.sh" "${builds[@]}"
+# The Temporal binaries and example workers build (minutes of Go on a new machine) while lint
+# and sanity run, which need none of them; the first step that does waits (need_builds).
+builds_pid=""
+if [ ${#builds[@]} -gt 0 ]; then
+  "$REPO_ROOT/tools/mirror.sh" "${builds[@]}" >"$CACHE_DIR/build.log" 2>&1 &
+  builds_pid=$!
+fi
 # The older CLI and server releases only the upgrade scenario runs (about 10 minutes of Go
 # builds on a new machine) build in the background, at the lowest CPU priority, while the
 # other steps and scenarios run; the upgrade scenario runs last and waits for them.
@@ -48,23 +54,94 @@ stop_previous_builds() { [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/d
 trap stop_previous_builds EXIT
 if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} " == *" upgrade "* ]]; then
   # Its own process group (setsid), so that an early exit stops the go builds under it too.
-  setsid nice -n 19 "$REPO_ROOT/tools/build-artifacts.sh" cli-previous server-previous \
-    >"$CACHE_DIR/build-previous.log" 2>&1 &
+  # Its last line says it succeeded: the lane that waits for it is not its parent.
+  # shellcheck disable=SC2016  # $0 is expanded by the inner bash
+  setsid nice -n 19 bash -c '"$0" cli-previous server-previous && echo "built-previous ok"' \
+    "$REPO_ROOT/tools/build-artifacts.sh" >"$CACHE_DIR/build-previous.log" 2>&1 &
   previous_pid=$!
 fi
-# The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
 export TEMPORALOPS_WHEELHOUSE="" TEMPORALOPS_NPM_CACHE="" TEMPORALOPS_GO_WORKER_URL="" TEMPORALOPS_GO_WORKER_SHA256=""
-if uses modules molecule; then
-  TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)" TEMPORALOPS_NPM_CACHE="$(npm_cache_archive)"
-  go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
-  TEMPORALOPS_GO_WORKER_URL="$MIRROR_URL/$go_worker"
-  TEMPORALOPS_GO_WORKER_SHA256="$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"
-fi
+need_builds() {
+  [ -n "$builds_pid" ] || return 0
+  log "waiting for the Temporal binaries and example workers ($CACHE_DIR/build.log)"
+  wait "$builds_pid" || { cat "$CACHE_DIR/build.log" >&2; builds_pid=""; die "building the artifacts failed"; }
+  builds_pid=""
+  cat "$CACHE_DIR/build.log"
+  # The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
+  if uses modules molecule; then
+    TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)" TEMPORALOPS_NPM_CACHE="$(npm_cache_archive)"
+    local go_worker
+    go_worker="examples/greeter-go/$(cat "$MIRROR_DIR/examples/greeter-go/current")/greeter-go_linux_amd64.tar.gz"
+    TEMPORALOPS_GO_WORKER_URL="$MIRROR_URL/$go_worker"
+    TEMPORALOPS_GO_WORKER_SHA256="$(sha256sum "$MIRROR_DIR/$go_worker" | cut -d' ' -f1)"
+  fi
+}
+
+# The scenarios run in two lanes at once: production (the cluster, about as long as the others
+# together) beside default, workers and upgrade, one after another. Much of a scenario is
+# waiting (a server starting, a workflow, a rolling restart), which the other lane fills; the
+# production scenario's hosts and network have names of their own, so the lanes share
+# nothing but the mirror. TEMPORALOPS_SCENARIOS runs the scenarios it names in one lane.
+scenario_times=()
+failed_mark=""
+run_scenario() {
+  local scenario="$1" started=$SECONDS rc=0
+  if [ "$scenario" = upgrade ] && [ -n "$previous_pid" ]; then
+    log "waiting for the older releases the upgrade scenario needs ($CACHE_DIR/build-previous.log)"
+    while kill -0 "$previous_pid" 2>/dev/null; do sleep 5; done
+    grep -q '^built-previous ok$' "$CACHE_DIR/build-previous.log" || {
+      tail -n 40 "$CACHE_DIR/build-previous.log" >&2; die "building the older releases failed"; }
+    cat "$CACHE_DIR/build-previous.log"
+  fi
+  (cd "$REPO_ROOT" && molecule test -s "$scenario") || rc=$?
+  printf '    %-12s %4ss%s\n' "$scenario" "$((SECONDS - started))" "$([ $rc -eq 0 ] || echo ' FAILED')" >>"$lane_times"
+  return $rc
+}
+# run_lane NAME SCENARIO... : the scenarios in turn, each one's output in a block of its own
+# when it ends (lanes would interleave lines); the first failure stops both lanes' next scenario.
+run_lane() {
+  local lane="$1" scenario log rc
+  shift
+  for scenario in "$@"; do
+    [ ! -e "$failed_mark" ] || return 1
+    log="$CACHE_DIR/molecule-$scenario.log"
+    log "scenario $scenario starts (lane $lane; its output: $log)"
+    rc=0
+    # A subshell: a die inside ends the scenario, not the lane before it reports.
+    (run_scenario "$scenario") >"$log" 2>&1 || rc=$?
+    { flock 9; cat "$log"; log "scenario $scenario $([ $rc -eq 0 ] && echo passed || echo FAILED) (lane $lane)"; } 9>"$CACHE_DIR/molecule-output.lock"
+    [ $rc -eq 0 ] || { touch "$failed_mark"; return 1; }
+  done
+}
+run_scenarios() {
+  local lane_times="$CACHE_DIR/molecule-times.txt" rc=0 pid
+  failed_mark="$CACHE_DIR/molecule-failed"
+  rm -f "$failed_mark" "$lane_times"
+  if [ -n "${TEMPORALOPS_SCENARIOS:-}" ]; then
+    local scenarios
+    read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
+    run_lane one "${scenarios[@]}" || rc=1
+  else
+    local others=() scenario pids=()
+    for scenario in "$REPO_ROOT"/molecule/*/molecule.yml; do
+      scenario="$(basename "$(dirname "$scenario")")"
+      [[ " production upgrade " == *" $scenario "* ]] || others+=("$scenario")
+    done
+    # upgrade last in its lane: its older releases build in the background until then.
+    run_lane cluster production &
+    pids+=($!)
+    run_lane others "${others[@]}" upgrade &
+    pids+=($!)
+    for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+  fi
+  mapfile -t scenario_times <"$lane_times"
+  [ $rc -eq 0 ] || { printf '%s\n' "${scenario_times[@]}" >&2; die "a molecule scenario failed"; }
+}
 
 declare -A took
-scenario_times=()
 run_step() {
   local name="$1" started=$SECONDS
+  case "$name" in units|modules|molecule) need_builds ;; esac
   log "test step: $name"
   case "$name" in
     lint)
@@ -103,26 +180,7 @@ run_step() {
         images_pid=""
       fi
       "$REPO_ROOT/tools/test-image.sh"
-      local scenario scenarios=()
-      for scenario in "$REPO_ROOT"/molecule/*/molecule.yml; do
-        scenario="$(basename "$(dirname "$scenario")")"
-        [ "$scenario" = upgrade ] || scenarios+=("$scenario")
-      done
-      # Last: its older releases build in the background until then.
-      scenarios+=(upgrade)
-      [ -z "${TEMPORALOPS_SCENARIOS:-}" ] || read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
-      for scenario in "${scenarios[@]}"; do
-        local scenario_started=$SECONDS
-        if [ "$scenario" = upgrade ] && [ -n "$previous_pid" ]; then
-          log "waiting for the older releases the upgrade scenario needs ($CACHE_DIR/build-previous.log)"
-          wait "$previous_pid" || { tail -n 40 "$CACHE_DIR/build-previous.log" >&2; previous_pid=""; die "building the older releases failed"; }
-          previous_pid=""
-          cat "$CACHE_DIR/build-previous.log"
-        fi
-        (cd "$REPO_ROOT" && molecule test -s "$scenario")
-        log "scenario $scenario passed in $((SECONDS - scenario_started))s"
-        scenario_times+=("$(printf '    %-12s %4ss' "$scenario" "$((SECONDS - scenario_started))")")
-      done ;;
+      run_scenarios ;;
     *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
   esac
   took[$name]=$((SECONDS - started))
