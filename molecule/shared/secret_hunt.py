@@ -144,8 +144,9 @@ while True:
             except OSError:
                 pass
     passes += 1
-    # A pause that leaves the CPU to the run being watched; a process of 50 ms is still seen.
-    time.sleep(0.005)
+    # A pause that leaves the CPU to the run being watched (and to the scenario running beside
+    # it); a process of 50 ms is still seen.
+    time.sleep(0.01)
 """
 SAMPLER_UNIT = "ps-sampler-of-the-secret-checks"
 SAMPLES = "/root/temporalops-test-ps-samples.json"

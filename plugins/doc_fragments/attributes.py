@@ -59,3 +59,19 @@ attributes:
     membership:
       - temporalops.temporal.temporal
 '''
+
+    # Action plugins that work on the controller only (their module file holds the documentation):
+    # the flow attributes of ansible.builtin.action_common_attributes, with what they support.
+    CONTROLLER_ACTION = r'''
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: all
+notes:
+  - It runs on the controller only; run as a module, it fails.
+'''

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """temporalops.temporal.site_*: what playbooks/site.yml asks of the collection's CA. The logic is
-module_utils/site_tls.py; documented in the sidecar site_certificates.yml."""
+module_utils/site_tls.py; each documented in its sidecar <filter name>.yml."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -17,4 +17,5 @@ class FilterModule(object):
     """temporalops.temporal.site_*."""
 
     def filters(self):
-        return {'site_certificates': site_tls.certificates, 'site_client_certificate': site_tls.client_name}
+        return {'site_certificates': site_tls.certificates, 'site_tls_needs': site_tls.needs,
+                'site_tls_settings': site_tls.host_settings}

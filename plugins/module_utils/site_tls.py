@@ -21,6 +21,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_cluster import client_host
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import tls_names
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_plan import to_bool
+
 OPERATOR = 'operator'
 CLIENT_SUFFIX = '-client'
 
@@ -43,3 +47,63 @@ def certificates(described):
         if (described[host] or {}).get('ui') or (described[host] or {}).get('worker'):
             wanted.append({'name': client_name(host), 'names': [], 'usage': 'client'})
     return wanted + ([{'name': OPERATOR, 'names': [], 'usage': 'client'}] if wanted else [])
+
+
+# The roles' defaults of the settings needs() reads (the site's first play runs before the roles
+# are loaded).
+DEFAULTS = {'temporal_server_tls_internode_name': 'temporal-internode', 'temporal_server_bind_on_ip': '127.0.0.1'}
+
+
+def needs(host, groups, site_issues_tls, settings):
+    """What HOST needs of the site's CAs, as certificates() takes it: {'node': [names], 'ui': bool,
+    'worker': bool}.
+
+    GROUPS is the inventory's {group: [hosts]}; SITE_ISSUES_TLS whether the site issues the server
+    hosts' certificates (site_plan); SETTINGS the host's settings (one that is unset may be absent
+    or None). A server host needs a certificate unless it gives its own or serves plaintext on
+    purpose: its names are the internode name, the address its own calls dial, its broadcast and
+    frontend addresses, its extra names, its inventory name and localhost. Its UI and workers need
+    a client certificate when the site issues TLS and they bring none of their own."""
+    def setting(name, default=None):
+        value = settings.get(name)
+        return DEFAULTS.get(name, default) if value is None else value
+
+    def member(group):
+        return host in (groups.get(group) or [])
+
+    node = []
+    if member('temporal_server') and not setting('temporal_server_tls_cert', '') \
+            and not to_bool(setting('temporal_server_insecure', False)):
+        service_binds = setting('temporal_server_service_bind_on_ip', {}) or {}
+        frontend_bind = service_binds.get('frontend', setting('temporal_server_bind_on_ip'))
+        node = tls_names(setting('temporal_server_tls_internode_name'), client_host(frontend_bind),
+                         setting('temporal_server_broadcast_address', ''), setting('temporal_server_frontend_address', ''),
+                         list(setting('temporal_server_tls_names', []) or []) + [host, 'localhost'])
+    worker_tls_given = 'tls' in (setting('temporal_worker_defaults', {}) or {}) or any(
+        'tls' in (instance or {}) for instance in setting('temporal_worker_instances', []) or [])
+    return {'node': node,
+            'ui': bool(site_issues_tls) and member('temporal_ui') and not to_bool(setting('temporal_ui_tls_enabled', False)),
+            'worker': bool(site_issues_tls) and member('temporal_worker') and not worker_tls_given}
+
+
+def host_settings(results, host, needed, worker_defaults):
+    """The settings HOST's roles take from what the pki action issued: RESULTS are its results for
+    the nodes' CA and the clients' CA, in that order; NEEDED is what needs() said of HOST.
+
+    A server node gets both CAs (the clients' one verifies the frontend's clients), its certificate
+    and key; a UI and workers that need one get the host's client certificate and the nodes' CA
+    (it verifies the servers). Settings HOST does not take are absent."""
+    nodes, clients = results
+    taken = {}
+    own = (nodes.get('certificates') or {}).get(host)
+    if own:
+        taken.update(temporal_server_tls_ca=nodes['ca'], temporal_server_tls_client_ca=clients['ca'],
+                     temporal_server_tls_cert=own['cert'], temporal_server_tls_key=own['key'])
+    client = (clients.get('certificates') or {}).get(client_name(host))
+    if client and needed.get('ui'):
+        taken.update(temporal_ui_tls_enabled=True, temporal_ui_tls_ca=nodes['ca'], temporal_ui_tls_cert=client['cert'],
+                     temporal_ui_tls_key=client['key'])
+    if client and needed.get('worker'):
+        taken['temporal_worker_defaults'] = dict(worker_defaults or {},
+                                                 tls={'ca': nodes['ca'], 'cert': client['cert'], 'key': client['key']})
+    return taken

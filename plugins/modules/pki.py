@@ -71,22 +71,14 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - temporalops.temporal.attributes.CONTROLLER_ACTION
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: In check mode nothing is written; the result holds what would be issued.
   diff_mode:
     support: none
-  platform:
-    platforms: all
 notes:
-  - It runs on the controller only; run as a module, it fails.
   - It needs the Python library C(cryptography) on the controller, which ansible-core requires.
 '''
 

@@ -30,23 +30,14 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.facts
+  - temporalops.temporal.attributes.CONTROLLER_ACTION
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
   diff_mode:
     support: none
   facts:
     support: full
-  platform:
-    platforms: all
-notes:
-  - It runs on the controller only; run as a module, it fails.
 '''
 
 EXAMPLES = r'''

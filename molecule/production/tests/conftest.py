@@ -16,6 +16,7 @@ from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test mo
     downloads, inventory_with_host_vars, play, recap, recap_changed, run_playbook, scenario_playbook,
     wait_serving, workflow_status)
 
+import secret_hunt  # noqa: E402
 import temporal_testinfra  # noqa: E402
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY)
@@ -44,6 +45,27 @@ NODE_TLS = ["--tls-ca-path", NODE_TLS_DIR + "/ca.pem", "--tls-cert-path", NODE_T
             "--tls-key-path", NODE_TLS_DIR + "/node-key.pem"]
 OPERATOR_TLS = ["--tls-ca-path", NODES_CA, "--tls-cert-path", OPERATOR_CERT, "--tls-key-path", OPERATOR_KEY]
 temporal_testinfra.CLI_FLAGS[:] = NODE_TLS
+
+
+# The password a check rotates to (test_rotation.py): other special characters in other places.
+ROTATED = "Rz$HOME\"7`w%%q'\\n:p@-TEMPORALOPS-ROTATED"
+
+
+def leaks(text, *secrets):
+    """Every form of SECRETS that TEXT holds, by name (molecule/shared/secret_hunt.py)."""
+    found = {secret: secret_hunt.found_in(text, secret) for secret in secrets}
+    return {secret: forms for secret, forms in found.items() if forms}
+
+
+def key_markers():
+    """A line of each private key the site's CAs made (theirs too), by file: its first line of
+    base64, which holds part of the private key itself."""
+    markers = {}
+    for directory in ("nodes", "clients"):
+        for name in sorted(os.listdir(os.path.join(PKI, directory))):
+            if name.endswith("-key.pem"):
+                markers["%s/%s" % (directory, name)] = pki_text("%s/%s" % (directory, name)).splitlines()[1]
+    return markers
 
 
 def tls_certs():

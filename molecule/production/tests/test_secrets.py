@@ -1,29 +1,23 @@
 """The database password (a marker with quotes, $, %, : and @) never shows, in any form it can
-take once written or logged (molecule/shared/secret_hunt.py): not in a command line while the
-stack converges and rotates it, not in the journals, Ansible's output at -vvv, the units, the
-configuration, or any file others may read, on any host. Each hunt has a positive control
+take once written or logged (molecule/shared/secret_hunt.py): not in the journals, Ansible's
+output at -vvv, the units, the configuration, or any file others may read, on any host (nor in
+a command line while it rotates: test_rotation.py). Each hunt has a positive control
 that proves it finds what it looks for.
 
 One run of these checks covers every host (the server nodes and the database host), so it runs
 on the first only and reaches the others through the `nodes` and `database` fixtures."""
-
-import json
-import os
-import uuid
 
 import pytest
 
 import conftest
 import host_state
 import secret_hunt
-from conftest import SECRET, SERVICE, assert_nothing_changed, play, recap, scenario_playbook
+from conftest import ROTATED, SECRET, SERVICE, assert_nothing_changed, key_markers, leaks, play, scenario_playbook
 
 testinfra_hosts = conftest.HOSTS[:1]
 
 # Where a leak would land: configuration, state, logs, temporary files, home directories.
 SCANNED = ["/etc", "/opt", "/var/lib", "/var/log", "/var/tmp", "/tmp", "/run", "/root", "/home", "/usr/local"]
-# The rotated password: other special characters in other places.
-ROTATED = "Rz$HOME\"7`w%%q'\\n:p@-TEMPORALOPS-ROTATED"
 # A marker of the same kind the journal check logs in every form, to prove its hunt finds them.
 CONTROL = "Ct'4\"k$USER%77:z@w-TEMPORALOPS-CONTROL"
 
@@ -32,23 +26,6 @@ CONTROL = "Ct'4\"k$USER%77:z@w-TEMPORALOPS-CONTROL"
 def both(nodes, database):
     """Every host that holds the password: the three server nodes and the database host."""
     return nodes + [database]
-
-
-def leaks(text, *secrets):
-    """Every form of SECRETS that TEXT holds, by name."""
-    found = {secret: secret_hunt.found_in(text, secret) for secret in secrets}
-    return {secret: forms for secret, forms in found.items() if forms}
-
-
-def key_markers():
-    """A line of each private key the site's CAs made (theirs too), by file: its first line of
-    base64, which holds part of the private key itself."""
-    markers = {}
-    for directory in ("nodes", "clients"):
-        for name in sorted(os.listdir(os.path.join(conftest.PKI, directory))):
-            if name.endswith("-key.pem"):
-                markers["%s/%s" % (directory, name)] = conftest.pki_text("%s/%s" % (directory, name)).splitlines()[1]
-    return markers
 
 
 def test_private_keys_are_closed_to_others_and_the_cas_keys_never_leave_the_controller(present, both, server):
@@ -84,42 +61,6 @@ def test_files_that_hold_it_are_closed_to_others(present, both):
             f = host.file(path)
             assert (f.user, f.mode & 0o077) == ("root", 0), "%s on %s is %s %o" % (
                 path, conftest.host_name(host), f.user, f.mode)
-
-
-def test_rotating_it_at_vvv_shows_it_nowhere(present, both, tmp_path):
-    """A run at -vvv rotates the password (PostgreSQL's role, the server's secret, a rolling
-    restart), another puts it back. Every process's command line is sampled on every host
-    meanwhile, the schema tool's reads included. Neither password shows in a command line or in
-    the output. The second run skips validation, as operators do: each phase derives what it
-    needs from the settings, not from facts the validation left (test_phases.py runs each
-    phase tag alone)."""
-    rotated = tmp_path / "rotated.json"
-    rotated.write_text(json.dumps({"temporal_test_db_password": ROTATED}))
-    control = "temporalops-ps-control-%s" % uuid.uuid4().hex[:8]
-    outputs = []
-    with secret_hunt.CommandLineSampler(both, control) as sampler:
-        try:
-            rc, output = play(scenario_playbook("converge.yml"), ["-vvv", "-e", "@%s" % rotated])
-            outputs.append(output)
-            assert rc == 0, output[-3000:]
-        finally:
-            # Back to the inventory's password, whatever happened (later checks run with it).
-            rc, output = play(scenario_playbook("converge.yml"), ["--skip-tags", "temporal_validate"])
-            outputs.append(output)
-            assert rc == 0, output[-3000:]
-    for name, lines in sampler.command_lines.items():
-        # The controls prove a process of 50 ms was seen at the start and at the end; the schema
-        # tool's command line was read too.
-        print("%s: %d passes over every process's command line" % (name, sampler.passes[name]))
-        assert sampler.seen_both_controls(name) and sampler.passes[name] > 1000, (name, sampler.passes[name])
-        assert not leaks("\n".join(lines), SECRET, ROTATED), name
-    assert any("temporal-sql-tool" in line for line in sampler.command_lines[conftest.SERVER_HOSTS[0]])
-    keys = list(key_markers().values())
-    for output in outputs:
-        assert not leaks(output, SECRET, ROTATED, *keys)
-        assert "TEMPORALOPS-SECRET" not in output and "TEMPORALOPS-ROTATED" not in output
-    # The rotation restarted the server: both runs changed something on its host.
-    assert all(recap(output)[conftest.SERVER_HOSTS[0]]["changed"] > 0 for output in outputs)
 
 
 def test_check_mode_at_vvv_shows_it_nowhere_and_changes_nothing(present, both):
