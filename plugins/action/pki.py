@@ -34,12 +34,22 @@ class ActionModule(ActionBase):
         directory = os.path.expanduser(args['dir'])
         wanted = args['certificates']
         files = tls_ca.read(directory, [item['name'] for item in wanted])
-        write, issued, problems = tls_ca.plan(
-            files, wanted, args['ca_common_name'], args['ca_days'], args['days'], args['renew_before_days'],
-            datetime.datetime.now(datetime.timezone.utc))
-        if problems:
-            return dict(result, failed=True, msg='certificates: %s. Nothing was written.' % '; '.join(problems))
-        if write and not self._task.check_mode:
+        planned = args['planned']
+        if planned:
+            # Written as it was checked: the plan of an earlier run in check mode, made from these same files.
+            if planned.get('read') != tls_ca.digest(files):
+                return dict(result, failed=True, msg='The CA directory %s changed since the certificates were planned:'
+                            ' nothing was written; run again.' % directory)
+            write, issued = planned.get('write') or {}, planned.get('issued') or {}
+        else:
+            write, issued, problems = tls_ca.plan(
+                files, wanted, args['ca_common_name'], args['ca_days'], args['days'], args['renew_before_days'],
+                datetime.datetime.now(datetime.timezone.utc))
+            if problems:
+                return dict(result, failed=True, msg='certificates: %s. Nothing was written.' % '; '.join(problems))
+        if self._task.check_mode:
+            result['planned'] = {'read': tls_ca.digest(files), 'write': write, 'issued': issued}
+        elif write:
             tls_ca.apply(directory, write)
         result.update(tls_ca.result(files, write, wanted))
         result.update(changed=bool(write), issued=issued, dir=directory)

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import hashlib
 import os
 import re
 
@@ -36,6 +37,14 @@ def read(directory, names):
                 with open(path) as f:
                     found[name + suffix] = f.read()
     return found
+
+
+def digest(files):
+    """A digest of what read() found: a plan made from it holds only while the directory holds it."""
+    hashed = hashlib.sha256()
+    for name in sorted(files):
+        hashed.update(('%s\0%s\0' % (name, files[name])).encode('utf-8'))
+    return hashed.hexdigest()
 
 
 def plan(files, wanted, ca_common_name, ca_days, days, renew_before_days, now):

@@ -68,6 +68,13 @@ options:
     description: A certificate, or the CA, with fewer days than this left is issued again.
     type: int
     default: 30
+  planned:
+    description:
+      - What a run of this task in check mode returned as RV(planned). That plan is written as it was made, with its
+        keys and certificates, instead of a new one, so what was checked in between is what lands. It is refused when
+        the directory no longer holds what the plan was made from.
+      - A secret (it holds the new keys).
+    type: dict
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -127,6 +134,10 @@ dir:
   description: The directory that keeps them.
   returned: success
   type: str
+planned:
+  description: What a run would write, for O(planned) of a later run. A secret (it holds the new keys).
+  returned: in check mode
+  type: dict
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -142,6 +153,7 @@ ARGUMENT_SPEC = dict(
     ca_days=dict(type='int', default=3650),
     days=dict(type='int', default=365),
     renew_before_days=dict(type='int', default=30),
+    planned=dict(type='dict', no_log=True),
 )
 
 

@@ -199,3 +199,18 @@ def test_serials_read_as_openssl_prints_them():
         assert tls_certs.serial('pem') == '0ABC'
         load.return_value = [mock.Mock(serial_number=0x1ABC)]
         assert tls_certs.serial('pem') == '1ABC'
+
+
+def test_a_plan_holds_only_while_the_directory_holds_what_it_was_made_from(tmp_path):
+    """The digest of what read() found changes with any file's name or content (the pki action
+    writes an earlier plan only while it matches)."""
+    directory = str(tmp_path)
+    write, _issued, _problems = tls_ca.plan(tls_ca.read(directory, ['node1']), WANTED[:1], 'temporalops CA', 3650, 365, 30, NOW)
+    empty = tls_ca.digest(tls_ca.read(directory, ['node1']))
+    tls_ca.apply(directory, write)
+    written = tls_ca.digest(tls_ca.read(directory, ['node1']))
+    assert written != empty
+    assert tls_ca.digest(tls_ca.read(directory, ['node1'])) == written
+    with open(str(tmp_path / 'node1.pem'), 'a') as handle:
+        handle.write('\n')
+    assert tls_ca.digest(tls_ca.read(directory, ['node1'])) != written
