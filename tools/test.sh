@@ -47,8 +47,9 @@ if [ ${#builds[@]} -gt 0 ]; then
   builds_pid=$!
 fi
 # The older CLI and server releases only the upgrade scenario runs (about 10 minutes of Go
-# builds on a new machine) build in the background, at the lowest CPU priority, while the
-# other steps and scenarios run; the upgrade scenario runs last and waits for them.
+# builds on a new machine) build in the background while the other steps and scenarios run;
+# the upgrade scenario runs last and waits for them. (nice counts for little: setsid gives them
+# an autogroup of their own, which the kernel shares the CPU with as with the steps'.)
 previous_pid=""
 stop_previous_builds() { [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/dev/null || true; }
 trap stop_previous_builds EXIT
