@@ -117,7 +117,8 @@ run_lane() {
 run_scenarios() {
   local lane_times="$CACHE_DIR/molecule-times.txt" rc=0 pid
   failed_mark="$CACHE_DIR/molecule-failed"
-  rm -f "$failed_mark" "$lane_times"
+  rm -f "$failed_mark"
+  : >"$lane_times"
   if [ -n "${TEMPORALOPS_SCENARIOS:-}" ]; then
     local scenarios
     read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
