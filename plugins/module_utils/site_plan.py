@@ -16,6 +16,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import issues_node_certificate
+
 GROUPS = ('temporal_database', 'temporal_balancer', 'temporal_server', 'temporal_ui', 'temporal_worker')
 
 # The settings the plan reads of each host when it sets them (inventory, play or extra vars).
@@ -166,12 +168,8 @@ def plan(groups, in_play, hosts):
             'tls': site_issues_tls(servers, settings)}
 
 
-def _insecure(settings):
-    return '%s' % (settings.get('temporal_server_insecure', False),) in ('True', 'true', 'yes', 'on', '1')
-
-
 def site_issues_tls(servers, settings):
     """Whether the site's own CA issues a server host's certificate: one that gives no certificate
     of its own and does not serve plaintext on purpose. Then the UIs and workers that give no
     TLS of their own get client certificates, in a run that leaves the server hosts out too."""
-    return any(not settings[name].get('temporal_server_tls_cert') and not _insecure(settings[name]) for name in servers)
+    return any(issues_node_certificate(settings[name]) for name in servers)

@@ -21,12 +21,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_cluster import client_host
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import tls_names
-from ansible_collections.temporalops.temporal.plugins.module_utils.server_plan import to_bool
 
 OPERATOR = 'operator'
 CLIENT_SUFFIX = '-client'
+
+
+def _yes(value):
+    """A yes/no setting as the site reads it before the roles check it: what is not a clear yes
+    counts as no (the roles' argument specs refuse the rest, naming the setting)."""
+    return boolean(value, strict=False)
+
+
+def issues_node_certificate(settings):
+    """Whether the site's own CA issues a server host's certificate: the host gives none of its own
+    and does not serve plaintext on purpose (SETTINGS: the host's, unset ones absent or None)."""
+    return not settings.get('temporal_server_tls_cert') and not _yes(settings.get('temporal_server_insecure'))
 
 
 def client_name(host):
@@ -72,8 +85,7 @@ def needs(host, groups, site_issues_tls, settings):
         return host in (groups.get(group) or [])
 
     node = []
-    if member('temporal_server') and not setting('temporal_server_tls_cert', '') \
-            and not to_bool(setting('temporal_server_insecure', False)):
+    if member('temporal_server') and issues_node_certificate(settings):
         service_binds = setting('temporal_server_service_bind_on_ip', {}) or {}
         frontend_bind = service_binds.get('frontend', setting('temporal_server_bind_on_ip'))
         node = tls_names(setting('temporal_server_tls_internode_name'), client_host(frontend_bind),
@@ -82,7 +94,7 @@ def needs(host, groups, site_issues_tls, settings):
     worker_tls_given = 'tls' in (setting('temporal_worker_defaults', {}) or {}) or any(
         'tls' in (instance or {}) for instance in setting('temporal_worker_instances', []) or [])
     return {'node': node,
-            'ui': bool(site_issues_tls) and member('temporal_ui') and not to_bool(setting('temporal_ui_tls_enabled', False)),
+            'ui': bool(site_issues_tls) and member('temporal_ui') and not _yes(settings.get('temporal_ui_tls_enabled')),
             'worker': bool(site_issues_tls) and member('temporal_worker') and not worker_tls_given}
 
 

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import host_settings, needs
+from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import host_settings, issues_node_certificate, needs
 
 GROUPS = {'temporal_server': ['n1', 'n2'], 'temporal_ui': ['db', 'n1'], 'temporal_worker': ['db'], 'temporal_database': ['db']}
 
@@ -34,8 +34,12 @@ def test_unset_settings_take_the_roles_defaults():
 def test_a_node_with_its_own_certificate_or_plaintext_on_purpose_needs_none():
     assert needs('n1', GROUPS, True, {'temporal_server_tls_cert': 'PEM'})['node'] == []
     assert needs('n1', GROUPS, False, {'temporal_server_insecure': 'true'})['node'] == []
-    # -e gives strings: 'false' is not plaintext on purpose.
+    # -e gives strings: 'false' is not plaintext on purpose, 'TRUE' is; what is no clear yes counts
+    # as no here (the role's argument spec refuses it later, naming the setting), as in site_plan.
     assert needs('n1', GROUPS, True, {'temporal_server_insecure': 'false'})['node'] != []
+    assert needs('n1', GROUPS, True, {'temporal_server_insecure': 'TRUE'})['node'] == []
+    assert needs('n1', GROUPS, True, {'temporal_server_insecure': 'maybe'})['node'] != []
+    assert issues_node_certificate({'temporal_server_insecure': 'TRUE'}) is False
 
 
 def test_clients_need_a_certificate_only_when_the_site_issues_tls_and_they_bring_none():
