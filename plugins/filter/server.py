@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.temporalops.temporal.plugins.module_utils import server_cluster, server_plan, server_rules
+from ansible_collections.temporalops.temporal.plugins.module_utils import jwks, server_cluster, server_plan, server_rules
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import server_config, tls_files, tls_names
 from ansible_collections.temporalops.temporal.plugins.plugin_utils.filters import settings_filter
 
@@ -38,4 +38,5 @@ class FilterModule(object):
             'server_membership_listeners': server_cluster.membership_listeners,
             'server_tls_files': tls_files,
             'server_tls_names': tls_names,
+            'server_jwks_problems': jwks.problems,
         }

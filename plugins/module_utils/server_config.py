@@ -34,6 +34,10 @@ PORT_KINDS = {
     'worker': (('grpcPort', 'grpc'), ('membershipPort', 'membership')),
     'internal-frontend': (('grpcPort', 'grpc'), ('membershipPort', 'membership'), ('httpPort', 'http')),
 }
+# The internal frontend grants every caller the system's rights (Temporal's internal claim
+# mapper): its gRPC port takes the nodes' certificates only, but its HTTP API the frontend's
+# TLS, clients' certificates included. Port 0 keeps that API closed.
+CLOSED = 0
 # What a bind address that listens everywhere tells clients instead.
 ANY_ADDRESS = ('0.0.0.0', '::', '')
 SQLITE_ATTRIBUTES = (('setup', 'true'), ('journal_mode', 'wal'), ('synchronous', '2'))
@@ -185,7 +189,9 @@ def _services(settings):
     for service in listed:
         rpc = {}
         for key, kind in PORT_KINDS[service]:
-            rpc[key] = _port(settings, '%s_%s_port' % (service.replace('-', '_'), kind))
+            port = _port(settings, '%s_%s_port' % (service.replace('-', '_'), kind))
+            if port != CLOSED or kind != 'http':
+                rpc[key] = port
         rpc['bindOnIP'] = _bind_ip(settings, service)
         services[service] = {'rpc': rpc}
     return services
@@ -199,6 +205,8 @@ def _global(settings, unit):
     found = {'membership': membership}
     if settings['temporal_server_tls_cert']:
         found['tls'] = _global_tls(settings)
+    if authorization_on(settings):
+        found['authorization'] = _authorization(settings)
     metrics_port = to_int(unit['metrics_port'])
     if metrics_port > 0:
         found['metrics'] = {'prometheus': {'framework': 'tally', 'timerType': 'histogram',
@@ -254,6 +262,27 @@ def _global_tls(settings):
         'refreshInterval': settings['temporal_server_tls_refresh_interval'],
         'expirationChecks': dict(EXPIRATION_CHECKS),
     }
+
+
+def authorization_on(settings):
+    """Whether the server checks a JWT on every call: a JWKS to verify the tokens is given."""
+    return any(('%s' % (uri,)).strip() for uri in settings['temporal_server_jwt_key_source_uris'] or [])
+
+
+def _authorization(settings):
+    """global.authorization: Temporal's default claim mapper reads the permissions claim
+    (<namespace>:<read|write|worker|admin>, temporal-system:admin for the cluster) of a token signed
+    by a key of the JWKS, and the default authorizer allows what those roles allow."""
+    found = {
+        'jwtKeyProvider': {'keySourceURIs': ['%s' % (uri,) for uri in settings['temporal_server_jwt_key_source_uris']],
+                           'refreshInterval': settings['temporal_server_jwt_refresh_interval']},
+        'permissionsClaimName': settings['temporal_server_jwt_permissions_claim'],
+        'authorizer': 'default',
+        'claimMapper': 'default',
+    }
+    if settings['temporal_server_jwt_audience']:
+        found['audience'] = settings['temporal_server_jwt_audience']
+    return found
 
 
 def _cluster_metadata(settings):

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import authorization_on
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_plan import get_default, to_bool, to_int, version_compare
 from ansible_collections.temporalops.temporal.plugins.module_utils.settings import plain, to_bool as settings_to_bool
 
@@ -175,6 +176,8 @@ def ports(services, units, unit_per_service,
     listeners = {}
     for service in list(MAIN_SERVICES) + (['internal-frontend'] if 'internal-frontend' in services else []):
         for kind, port in zip(('grpc', 'membership', 'http'), given[service]):
+            if service == 'internal-frontend' and kind == 'http' and to_int(port) == 0:
+                continue  # closed (server_config.CLOSED)
             listeners['temporal_server_%s_%s_port' % (service.replace('-', '_'), kind)] = to_int(port)
     per_service = to_bool(unit_per_service)
     for unit in units:
@@ -207,6 +210,7 @@ HOST_PORT = re.compile(r'(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):[0-9]{1,5}')
 UNIT_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]*')
 DOTTED_IDENTIFIER = re.compile(r'[A-Za-z_][A-Za-z0-9_.]*')
 POLL_INTERVAL = re.compile(r'([0-9]+)([smh])')
+JWKS_URL = re.compile(r'https?://[^\s/]+(/\S*)?')
 VERSION_START = re.compile(r'[0-9]+\.[0-9]+\.[0-9]+')
 SECONDS = {'s': 1, 'm': 60, 'h': 3600}
 
@@ -444,14 +448,53 @@ def _tls_overrides(settings, config, units):
 
 
 def _insecure(settings, config, units):
-    if settings['temporal_server_tls_cert'] or _flag(settings, 'temporal_server_insecure'):
+    if _flag(settings, 'temporal_server_insecure'):
         return None
     exposed = dict((name, address) for name, address in _bind_ips(settings).items() if not _is_loopback(address))
-    if not exposed:
+    missing = ([] if settings['temporal_server_tls_cert'] else ['TLS (temporal_server_tls_ca, temporal_server_tls_cert and'
+                                                                ' temporal_server_tls_key; the site playbook issues them from its own CA)'])
+    if not authorization_on(settings) and not _authorizer_override(settings):
+        missing.append("authorization (temporal_server_jwt_key_source_uris: your identity provider's JWKS)")
+    if not exposed or not missing:
         return None
-    return ('%s listen beyond loopback without TLS: anyone who reaches the ports could start, read and terminate any workflow.'
-            ' Give temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key (the site playbook issues them'
-            ' from its own CA), or set temporal_server_insecure: true to serve in plaintext on purpose.' % (plain(exposed),))
+    return ('%s listen beyond loopback without %s: anyone who reaches the ports could start, read and terminate any workflow.'
+            ' Give %s, or set temporal_server_insecure: true to serve so on purpose.'
+            % (plain(exposed), ' or '.join(item.split(' (')[0] for item in missing), ' and '.join(missing)))
+
+
+def _authorizer_override(settings):
+    """The authorizer temporal_server_config_overrides sets (a plugin of a custom build), or ''."""
+    overrides = settings['temporal_server_config_overrides'] or {}
+    found = overrides.get('global') if isinstance(overrides, Mapping) else None
+    found = found.get('authorization') if isinstance(found, Mapping) else None
+    return _text(found.get('authorizer') or '') if isinstance(found, Mapping) else ''
+
+
+def _authorization(settings, config, units):
+    """JWT authorization: JWKS URLs, how often they are read, and the nodes' mutual TLS that the
+    internal frontend (the system worker's way in) relies on."""
+    uris = settings['temporal_server_jwt_key_source_uris'] or []
+    if not _is_list(uris):
+        return 'temporal_server_jwt_key_source_uris must be a list of URLs; got %s.' % plain(uris)
+    if not authorization_on(settings):
+        return None
+    found = []
+    bad = [uri for uri in uris if not JWKS_URL.fullmatch(_text(uri))]
+    if bad:
+        found.append('temporal_server_jwt_key_source_uris must be http:// or https:// URLs of JWKS documents; got %s.'
+                     % _join(bad, ', '))
+    overrides = settings['temporal_server_config_overrides'] or {}
+    if isinstance(overrides.get('global'), Mapping) and 'authorization' in overrides['global']:
+        found.append('temporal_server_config_overrides must not set global.authorization when temporal_server_jwt_key_source_uris'
+                     ' is given: the role writes it.')
+    if not settings['temporal_server_tls_cert']:
+        found.append('temporal_server_jwt_key_source_uris needs TLS (temporal_server_tls_ca, temporal_server_tls_cert and'
+                     ' temporal_server_tls_key): the internal frontend gives the system\'s rights to any caller, and only the'
+                     ' nodes\' mutual TLS keeps others out.')
+    if not POLL_INTERVAL.fullmatch(_text(settings['temporal_server_jwt_refresh_interval'])):
+        found.append("temporal_server_jwt_refresh_interval '%s' must be written as seconds, minutes or hours (30s, 1m)."
+                     % _text(settings['temporal_server_jwt_refresh_interval']))
+    return ' '.join(found) or None
 
 
 def _tls_refresh_interval(settings, config, units):
@@ -545,6 +588,6 @@ def _health_timeout(settings, config, units):
 _RULES = (_version, _upgrade_path, _db_plugin, _history_shards, _services, _metrics_split_ports, _port_range,
           _ports_used_twice, _bind_addresses, _service_bind_keys, _broadcast_address, _metrics_ip, _frontend_address,
           _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _tls_enabled, _server_tls,
-          _tls_overrides, _tls_refresh_interval, _insecure, _sqlite_files,
+          _tls_overrides, _tls_refresh_interval, _insecure, _authorization, _sqlite_files,
           _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval, _namespaces, _store_plugins,
           _archival, _public_client, _health_timeout)

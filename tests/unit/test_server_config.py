@@ -40,7 +40,7 @@ def _collection_importable():
 _collection_importable()
 
 # pylint: disable=wrong-import-position
-from ansible_collections.temporalops.temporal.plugins.module_utils import server_cluster, server_config, server_plan, server_rules  # noqa: E402
+from ansible_collections.temporalops.temporal.plugins.module_utils import jwks, server_cluster, server_config, server_plan, server_rules  # noqa: E402
 from test_systemd_units import exec_start_argv, flag_values  # noqa: E402
 
 # Only plain files and directories from the release archives (Python's safe filter, where it has one).
@@ -208,8 +208,8 @@ def test_listeners_bind_and_broadcast():
                         temporal_server_services=SERVICES + ["internal-frontend"])
     assert cfg["services"]["frontend"]["rpc"]["bindOnIP"] == "0.0.0.0"
     assert cfg["services"]["history"]["rpc"]["bindOnIP"] == "10.0.0.5"
-    assert cfg["services"]["internal-frontend"]["rpc"] == {"grpcPort": 7236, "membershipPort": 6936, "httpPort": 7246,
-                                                           "bindOnIP": "10.0.0.5"}
+    # The internal frontend's HTTP API stays closed: it would take clients' certificates and give them the system's rights.
+    assert cfg["services"]["internal-frontend"]["rpc"] == {"grpcPort": 7236, "membershipPort": 6936, "bindOnIP": "10.0.0.5"}
     assert cfg["global"]["membership"]["broadcastAddress"] == "10.0.0.5"
     assert cfg["clusterMetadata"]["clusterInformation"]["active"]["rpcAddress"] == "10.0.0.5:8233"
 
@@ -347,6 +347,35 @@ def test_an_authorizer_drops_allow_no_auth():
     assert argv.index("--config-file") < argv.index("start")
 
 
+JWT = {"temporal_server_jwt_key_source_uris": ["https://idp.example/jwks.json"], "temporal_server_tls_cert": "CERT"}
+
+
+def test_a_jwks_turns_authorization_on():
+    """The default claim mapper and authorizer, the internal frontend beside the worker, and no --allow-no-auth."""
+    cfg = config_parsed(temporal_server_jwt_audience="temporal", **JWT)
+    assert cfg["global"]["authorization"] == {
+        "jwtKeyProvider": {"keySourceURIs": ["https://idp.example/jwks.json"], "refreshInterval": "1m"},
+        "permissionsClaimName": "permissions", "authorizer": "default", "claimMapper": "default", "audience": "temporal"}
+    assert cfg["services"]["internal-frontend"]["rpc"] == {"grpcPort": 7236, "membershipPort": 6936, "bindOnIP": "127.0.0.1"}
+    argv = exec_start_argv(unit(role_value("__temporal_server_units", **JWT)[0], **JWT))
+    assert "--allow-no-auth" not in argv
+    assert flag_values(argv, "--service") == SERVICES + ["internal-frontend"]
+    assert "authorization" not in config_parsed()["global"]
+    assert "--allow-no-auth" in exec_start_argv(unit())
+
+
+def test_with_authorization_the_roles_calls_go_to_the_internal_frontend():
+    """The node's certificate stands for the system there; the public frontend (or a balancer) would want a token."""
+    balancer = {"temporal_server_frontend_address": "lb.example:7233"}
+    assert role_value("__temporal_server_frontend_address", **balancer) == "lb.example:7233"
+    assert role_value("__temporal_server_own_frontend", **balancer) == "127.0.0.1:7233"
+    assert role_value("__temporal_server_frontend_address", **dict(balancer, **JWT)) == "127.0.0.1:7236"
+    assert role_value("__temporal_server_own_frontend", temporal_server_services=["history", "matching"], **JWT) == ""
+    # A host without the worker runs no internal frontend of its own.
+    assert role_value("__temporal_server_services", temporal_server_services=["frontend"], **JWT) == ["frontend"]
+    assert role_value("__temporal_server_services", **JWT) == SERVICES + ["internal-frontend"]
+
+
 def test_unit_may_write_logs_and_archives_outside_the_data_dir():
     text = unit(temporal_server_log_to_file=True, temporal_server_archival=True, temporal_server_archival_dir="/srv/archive")
     assert "ReadWritePaths=/var/lib/temporal /var/log/temporal /srv/archive" in text.splitlines()
@@ -404,7 +433,9 @@ def test_listeners_of_the_default_host():
 
 def test_listeners_of_split_units_and_the_internal_frontend():
     found = listeners(temporal_server_unit_per_service=True, temporal_server_services=SERVICES + ["internal-frontend"])["ports"]
-    assert found["temporal_server_internal_frontend_http_port"] == 7246
+    assert "temporal_server_internal_frontend_http_port" not in found  # closed
+    opened = listeners(temporal_server_services=SERVICES + ["internal-frontend"], temporal_server_internal_frontend_http_port=7246)
+    assert opened["ports"]["temporal_server_internal_frontend_http_port"] == 7246
     assert found["temporal_server_metrics_split_ports.internal-frontend"] == 9095
     assert "temporal_server_metrics_port" not in found
     assert "temporal_server_metrics_port" not in listeners(temporal_server_metrics_port=0)["ports"]
@@ -493,7 +524,8 @@ def test_the_role_passes_every_argument_of_each_filter():
     functions = {"server_" + name: getattr(server_plan, name) for name in (
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
     functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config,
-                     server_tls_files=server_config.tls_files, server_tls_names=server_config.tls_names)
+                     server_tls_files=server_config.tls_files, server_tls_names=server_config.tls_names,
+                     server_jwks_problems=jwks.problems)
     functions.update(("server_" + name, getattr(server_cluster, name)) for name in (
         "cluster_problems", "ring_members", "stale_units", "membership_listeners", "client_host"))
     called = set()
@@ -546,7 +578,9 @@ CASES = {
     "sqlite": {"temporal_server_db_plugin": "sqlite", "temporal_server_num_history_shards": 4},
     "tls": {"temporal_server_db_tls_enabled": True, "temporal_server_db_tls_ca_file": "/etc/ssl/ca.pem",
             "temporal_server_db_tls_cert_file": "/etc/ssl/c.pem", "temporal_server_db_tls_key_file": "/etc/ssl/c.key"},
+    # An internal frontend with its HTTP API open (the role keeps it closed unless its port is given).
     "split": {"temporal_server_unit_per_service": True, "temporal_server_services": SERVICES + ["internal-frontend"],
+              "temporal_server_internal_frontend_http_port": 7246,
               "temporal_server_log_to_file": True},
     "archival": {"temporal_server_archival": True, "temporal_server_bind_on_ip": "0.0.0.0",
                  "temporal_server_broadcast_address": "10.1.2.3"},
@@ -574,7 +608,8 @@ MORE_CASES = {
                                "temporal_server_db_connect_attributes": {"synchronous": "2", "setup": "true", "journal_mode": "wal"}},
     "bind-broadcast": {"temporal_server_bind_on_ip": "10.0.0.5", "temporal_server_service_bind_on_ip": {"frontend": "0.0.0.0"},
                        "temporal_server_broadcast_address": "10.0.0.5", "temporal_server_frontend_grpc_port": 8233,
-                       "temporal_server_services": SERVICES + ["internal-frontend"]},
+                       "temporal_server_services": SERVICES + ["internal-frontend"],
+                       "temporal_server_internal_frontend_http_port": 7246},
     "bind-any": {"temporal_server_bind_on_ip": "::", "temporal_server_metrics_port": 0,
                  "temporal_server_services": ["frontend", "history"]},
     "bind-ipv6": {"temporal_server_bind_on_ip": "fd00::7", "temporal_server_frontend_http_port": 8243},

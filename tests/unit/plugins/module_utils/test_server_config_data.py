@@ -180,7 +180,8 @@ def test_a_node_certificate_carries_every_name_the_node_is_reached_by():
 def test_the_role_passes_the_settings_it_reads_and_no_password():
     read = set()
     for given in (settings(db_tls_enabled=True, archival=True, log_to_file=True, broadcast_address='10.0.0.1',
-                           services=['frontend', 'internal-frontend'], tls_cert=CERT), settings(db_plugin='sqlite')):
+                           services=['frontend', 'internal-frontend'], tls_cert=CERT, jwt_key_source_uris=['https://idp.example/jwks.json'],
+                           jwt_audience='temporal'), settings(db_plugin='sqlite')):
         recording = Recording(given)
         server_config(recording, UNIT, DYNAMIC)
         read |= recording.read

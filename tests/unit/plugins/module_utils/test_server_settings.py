@@ -165,10 +165,21 @@ RULES = [
                  "temporal_server_tls_refresh_interval '60' must be written as seconds, minutes or hours (30s, 1m).",
                  id='tls-refresh-interval'),
     pytest.param({S + 'bind_on_ip': '10.0.0.11', S + 'service_bind_on_ip': {'history': '127.0.0.1'}}, None,
-                 "{'temporal_server_bind_on_ip': '10.0.0.11'} listen beyond loopback without TLS: anyone who reaches the ports"
-                 ' could start, read and terminate any workflow. Give temporal_server_tls_ca, temporal_server_tls_cert and'
-                 ' temporal_server_tls_key (the site playbook issues them from its own CA), or set temporal_server_insecure:'
-                 ' true to serve in plaintext on purpose.', id='insecure'),
+                 "{'temporal_server_bind_on_ip': '10.0.0.11'} listen beyond loopback without TLS or authorization: anyone who"
+                 ' reaches the ports could start, read and terminate any workflow. Give TLS (temporal_server_tls_ca,'
+                 ' temporal_server_tls_cert and temporal_server_tls_key; the site playbook issues them from its own CA) and'
+                 " authorization (temporal_server_jwt_key_source_uris: your identity provider's JWKS), or set"
+                 ' temporal_server_insecure: true to serve so on purpose.', id='insecure'),
+    pytest.param({S + 'jwt_key_source_uris': ['file:///etc/jwks.json', 'https://idp.example/jwks'],
+                  S + 'jwt_refresh_interval': '1 minute',
+                  S + 'config_overrides': {'global': {'authorization': {'permissionsRegex': '(?P<role>.*)'}}}}, None,
+                 'temporal_server_jwt_key_source_uris must be http:// or https:// URLs of JWKS documents; got'
+                 ' file:///etc/jwks.json. temporal_server_config_overrides must not set global.authorization when'
+                 ' temporal_server_jwt_key_source_uris is given: the role writes it. temporal_server_jwt_key_source_uris needs'
+                 ' TLS (temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key): the internal frontend'
+                 " gives the system's rights to any caller, and only the nodes' mutual TLS keeps others out."
+                 " temporal_server_jwt_refresh_interval '1 minute' must be written as seconds, minutes or hours (30s, 1m).",
+                 id='authorization'),
     pytest.param({S + 'db_plugin': 'sqlite', S + 'sqlite_file': '/tmp/temporal.db'},
                  config(**{'persistence.datastores.default.sql.pluginName': 'sqlite',
                            'persistence.datastores.visibility.sql.pluginName': 'sqlite'}),
@@ -217,12 +228,25 @@ def test_each_check_word_for_word(overrides, cfg, message):
     assert problems(cfg, **overrides) == [message]
 
 
-def test_tls_or_the_insecure_setting_opens_a_listener_beyond_loopback():
+def test_tls_and_authorization_or_the_insecure_setting_open_a_listener_beyond_loopback():
     exposed = {S + 'bind_on_ip': '0.0.0.0', S + 'broadcast_address': '10.0.0.11'}
-    assert problems(**exposed)[0].startswith("{'temporal_server_bind_on_ip': '0.0.0.0'} listen beyond loopback without TLS")
+    tls = {S + 'tls_ca': 'CA', S + 'tls_cert': 'CERT', S + 'tls_key': 'given'}
+    jwt = {S + 'jwt_key_source_uris': ['https://idp.example/.well-known/jwks.json']}
+    assert problems(**exposed)[0].startswith("{'temporal_server_bind_on_ip': '0.0.0.0'} listen beyond loopback without TLS"
+                                             " or authorization")
     assert problems(**dict(exposed, **{S + 'insecure': 'true'})) == []
-    assert problems(**dict(exposed, **{S + 'tls_ca': 'CA', S + 'tls_cert': 'CERT', S + 'tls_key': 'given'})) == []
+    assert problems(**dict(exposed, **tls)) == [
+        "{'temporal_server_bind_on_ip': '0.0.0.0'} listen beyond loopback without authorization: anyone who reaches the"
+        " ports could start, read and terminate any workflow. Give authorization (temporal_server_jwt_key_source_uris:"
+        " your identity provider's JWKS), or set temporal_server_insecure: true to serve so on purpose."]
+    assert problems(**dict(exposed, **dict(tls, **jwt))) == []
+    # An authorizer of a custom build, set through the overrides, counts as authorization.
+    custom = {S + 'config_overrides': {'global': {'authorization': {'authorizer': 'mine'}}}}
+    assert problems(**dict(exposed, **dict(tls, **custom))) == []
     assert problems(**{S + 'bind_on_ip': '::1'}) == []
+    # Loopback with a JWKS still needs the nodes' TLS: the internal frontend trusts it alone.
+    assert problems(**jwt)[0].startswith('temporal_server_jwt_key_source_uris needs TLS')
+    assert problems(**dict(jwt, **tls)) == []
 
 
 def test_every_problem_at_once_in_the_roles_order():
