@@ -44,15 +44,17 @@ def phase_fixture(expected, first, reason):
     return fixture
 
 
-# What every cli() call adds: a scenario whose server requires TLS sets its flags (its conftest).
+# What every cli() call adds: a scenario whose server requires TLS sets its flags (its conftest),
+# one with authorization the internal frontend, where the node's certificate stands for the system.
 CLI_FLAGS = []
+CLI_ADDRESS = ["127.0.0.1:7233"]
 
 
 def cli(host, *args, timeout="10s"):
-    """Run the installed temporal CLI on the test host against the local frontend."""
+    """Run the installed temporal CLI on the test host against the local frontend (CLI_ADDRESS)."""
     return host.run(
         " ".join([CLI_LINK] + [shell_quote(a) for a in list(args) + CLI_FLAGS]
-                 + ["--address", "127.0.0.1:7233", "--command-timeout", timeout])
+                 + ["--address", CLI_ADDRESS[0], "--command-timeout", timeout])
     )
 
 

@@ -81,7 +81,8 @@ def tls_from_environment():
 
 
 async def main(address, task_queue, namespace):
-    client = await Client.connect(address, namespace=namespace, tls=tls_from_environment())
+    client = await Client.connect(address, namespace=namespace, tls=tls_from_environment(),
+                                  api_key=os.environ.get('TEMPORAL_API_KEY') or None)
     worker = Worker(client, task_queue=task_queue, workflows=[Echo, WaitForFinish, AsyncActivity, ReportWorkflow],
                     activities=[external])
     print('worker polling %s on %s' % (task_queue, address), flush=True)

@@ -1,12 +1,16 @@
 """The molecule checks' own helpers (molecule/shared), held to what they claim: the secret
-hunt finds a secret as real encoders and the collection's own templates write it, and the
-play-output reader finds a failure's message but never a loop label."""
+hunt finds a secret as real encoders and the collection's own templates write it, the
+play-output reader finds a failure's message but never a loop label, and the DevTools browser
+puts its header on the requests a page's own scripts make."""
 
 import base64
+import http.server
 import json
 import os
 import shlex
+import shutil
 import sys
+import threading
 import urllib.parse
 
 import pytest
@@ -17,6 +21,7 @@ from ansible_render import render_role_template
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "molecule", "shared"))
 
 # pylint: disable=wrong-import-position
+import devtools  # noqa: E402
 import play_output  # noqa: E402
 import secret_hunt  # noqa: E402
 
@@ -88,3 +93,38 @@ def test_recap_reads_each_host():
         "db": {"ok": 3, "changed": 0, "unreachable": 0, "failed": 1, "skipped": 0, "rescued": 0, "ignored": 0},
         "srv": {"ok": 7, "changed": 2, "unreachable": 0, "failed": 1, "skipped": 1, "rescued": 0, "ignored": 0}}
     assert play_output.recap_changed(LOOP_OUTPUT) == 2
+
+
+class EchoAuthorization(http.server.BaseHTTPRequestHandler):
+    """A page whose script asks /api for the Authorization header it came with and shows it."""
+
+    def do_GET(self):  # pylint: disable=invoke-name
+        if self.path == "/api":
+            body, kind = json.dumps({"seen": self.headers.get("Authorization")}).encode(), "application/json"
+        else:
+            body, kind = (b"<html><body><p id=seen>waiting</p><script>fetch('/api').then(r => r.json()).then(j =>"
+                          b" { document.getElementById('seen').textContent = 'header ' + j.seen; });</script></body></html>",
+                          "text/html")
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed (tools/host-packages.sh)")
+def test_the_browser_sends_its_header_with_the_pages_own_requests(tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), EchoAuthorization)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/" % server.server_address[1]
+    try:
+        shown = devtools.render(url, tmp_path / "profile", headers={"Authorization": "Bearer a.b.c"}, until="header Bearer",
+                                timeout=30, screenshot=str(tmp_path / "page.png"))
+        assert "header Bearer a.b.c" in shown
+        assert (tmp_path / "page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # Without it, none: the page shows what it saw (the script's own text has no '>header').
+        assert '>header null<' in devtools.render(url, tmp_path / "profile", until=">header", timeout=30)
+    finally:
+        server.shutdown()

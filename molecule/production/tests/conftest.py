@@ -45,6 +45,39 @@ NODE_TLS = ["--tls-ca-path", NODE_TLS_DIR + "/ca.pem", "--tls-cert-path", NODE_T
             "--tls-key-path", NODE_TLS_DIR + "/node-key.pem"]
 OPERATOR_TLS = ["--tls-ca-path", NODES_CA, "--tls-cert-path", OPERATOR_CERT, "--tls-key-path", OPERATOR_KEY]
 temporal_testinfra.CLI_FLAGS[:] = NODE_TLS
+# Authorization on: on a node, the checks' CLI speaks as the cluster itself, through the internal
+# frontend (the node's certificate); from this machine, with the operator's token.
+temporal_testinfra.CLI_ADDRESS[:] = ["127.0.0.1:7236"]
+
+# The scenario's identity provider (../idp.py, made by converge.yml): its key and tokens.
+IDP = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "idp")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import idp  # noqa: E402  pylint: disable=wrong-import-position
+
+
+def idp_token(name):
+    """A token the identity provider made (idp.TOKENS) for NAME."""
+    with open(os.path.join(IDP, name + ".jwt"), encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
+def mint(subject, permissions, **claims):
+    """A new token of the identity provider."""
+    return idp.token(IDP, subject, permissions, **claims)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def operator_token():
+    """The operator's token (temporal-system:admin), which the CLI and the SDK on this machine
+    present from TEMPORAL_API_KEY; a check of refusals drops it from its own calls."""
+    token = idp_token("operator")
+    os.environ["TEMPORAL_API_KEY"] = token
+    return token
+
+
+def bearer(token):
+    """The header the HTTP API takes a token in."""
+    return {"Authorization": "Bearer " + token}
 
 
 # The password a check rotates to (test_rotation.py): other special characters in other places.
@@ -66,6 +99,21 @@ def key_markers():
             if name.endswith("-key.pem"):
                 markers["%s/%s" % (directory, name)] = pki_text("%s/%s" % (directory, name)).splitlines()[1]
     return markers
+
+
+def token_markers():
+    """The signature of each token the identity provider made, by name, and a line of its signing
+    key: what a leaked token or key would show."""
+    markers = {name: idp_token(name).rsplit(".", 1)[1] for name in idp.TOKENS}
+    with open(os.path.join(IDP, "signing-key.pem"), encoding="utf-8") as handle:
+        markers["signing-key"] = handle.read().splitlines()[1]
+    return markers
+
+
+def secrets_markers():
+    """Every secret the hunts look for beyond the passwords: the keys of the CAs and the hosts, the
+    tokens and the identity provider's key."""
+    return list(key_markers().values()) + list(token_markers().values())
 
 
 def tls_certs():

@@ -16,6 +16,7 @@ workflow completed is what the server holds.
 """
 
 import asyncio
+import os
 import subprocess
 import time
 
@@ -62,7 +63,7 @@ async def _result(handle, repoll, repeated):
 
 
 async def _run(address, namespace, queue, count, wait_seconds, during, timeout, repoll):
-    client = await Client.connect(address, namespace=namespace, tls=operator_tls_config())
+    client = await Client.connect(address, namespace=namespace, tls=operator_tls_config(), api_key=os.environ["TEMPORAL_API_KEY"])
     prefix = "drill-%d" % int(time.time() * 1000)
     started = time.monotonic()
     handles = await asyncio.gather(*[

@@ -40,6 +40,12 @@ CASES = [
                  id="malformed-version"),
     pytest.param({"temporal_server_upgrade_path": ["1.31"]}, "is not a release version such as 1.31.2",
                  id="malformed-upgrade-path"),
+    # The servers would start without keys and refuse every token.
+    pytest.param({"temporal_server_jwt_key_source_uris": ["http://temporalops-db:1/jwks.json"]},
+                 "temporal_server_jwt_key_source_uris http://temporalops-db:1/jwks.json: nothing answers", id="unreachable-jwks"),
+    pytest.param({"temporal_server_jwt_key_source_uris": ["http://temporalops-db:8089/empty-jwks.json"]},
+                 "temporal_server_jwt_key_source_uris http://temporalops-db:8089/empty-jwks.json serves no keys",
+                 id="jwks-without-keys"),
 ]
 
 

@@ -21,7 +21,7 @@ import pytest
 
 import conftest
 import secret_hunt
-from conftest import (ROTATED, SECRET, container_address, key_markers, leaks, main_pid, play, recap, scenario_playbook,
+from conftest import (ROTATED, SECRET, container_address, leaks, main_pid, play, recap, scenario_playbook, secrets_markers, token_markers,
                       shell_quote)
 from drill import most_down_at_once, run_load, start_sampling, stop_sampling
 from temporal_testinfra import phase
@@ -124,9 +124,9 @@ def test_rotating_it_at_vvv_and_back_shows_it_nowhere(runs):
         # The controls prove a process of 50 ms was seen at the start and at the end.
         print("%s: %d passes over every process's command line" % (name, sampler.passes[name]))
         assert sampler.seen_both_controls(name) and sampler.passes[name] > 1000, (name, sampler.passes[name])
-        assert not leaks("\n".join(lines), SECRET, ROTATED), name
+        assert not leaks("\n".join(lines), SECRET, ROTATED, *token_markers().values()), name
     assert any("temporal-sql-tool" in line for line in sampler.command_lines[conftest.SERVER_HOSTS[0]])
-    keys = list(key_markers().values())
+    keys = secrets_markers()
     for output in runs["outputs"]:
         assert not leaks(output, SECRET, ROTATED, *keys)
         assert "TEMPORALOPS-SECRET" not in output and "TEMPORALOPS-ROTATED" not in output

@@ -12,7 +12,8 @@ import pytest
 import conftest
 import host_state
 import secret_hunt
-from conftest import ROTATED, SECRET, SERVICE, assert_nothing_changed, key_markers, leaks, play, scenario_playbook
+from conftest import (ROTATED, SECRET, SERVICE, assert_nothing_changed, key_markers, leaks, play, scenario_playbook, secrets_markers,
+                      token_markers)
 
 testinfra_hosts = conftest.HOSTS[:1]
 
@@ -46,6 +47,21 @@ def test_private_keys_are_closed_to_others_and_the_cas_keys_never_leave_the_cont
                 assert (f.user, f.mode & 0o007) == ("root", 0), "%s on %s is %s %o" % (path, conftest.host_name(host), f.user, f.mode)
 
 
+def test_tokens_stay_with_the_workers_that_use_them(present, both, database):
+    """The worker's token is in its environment file (the control), root's and closed to others;
+    the operator's and the UI's tokens and the identity provider's key are on no host."""
+    markers = token_markers()
+    assert "/etc/temporal-worker/greeter.env" in secret_hunt.files_holding(database, markers["greeter"], ["/etc/temporal-worker"])
+    for host in both:
+        for name, marker in markers.items():
+            holding = secret_hunt.files_holding(host, marker, SCANNED)
+            if name != "greeter":
+                assert holding == [], (conftest.host_name(host), name, holding)
+            for path in holding:
+                f = host.file(path)
+                assert (f.user, f.mode & 0o007) == ("root", 0), "%s on %s is %s %o" % (path, conftest.host_name(host), f.user, f.mode)
+
+
 def test_the_file_hunt_finds_every_form_and_the_server_env_file(present, both, server):
     """Positive controls: every form planted in a world-readable file is found, and so is the
     server's environment file, which holds the password escaped for systemd."""
@@ -70,7 +86,7 @@ def test_check_mode_at_vvv_shows_it_nowhere_and_changes_nothing(present, both):
     before = [host_state.snapshot(host) for host in both]
     rc, output = play(scenario_playbook("converge.yml"), ["-vvv", "--check", "--diff"])
     assert_nothing_changed(rc, output, conftest.HOSTS)
-    assert not leaks(output, SECRET, ROTATED, *key_markers().values())
+    assert not leaks(output, SECRET, ROTATED, *secrets_markers())
     for host, state in zip(both, before):
         host_state.assert_same_state(state, host_state.snapshot(host), conftest.host_name(host))
 
@@ -82,7 +98,7 @@ def test_not_in_the_journals(present, both):
         secret_hunt.plant_in_journal(host, CONTROL)
         journal = secret_hunt.journal(host)
         assert set(secret_hunt.found_in(journal, CONTROL)) == set(secret_hunt.forms(CONTROL)), conftest.host_name(host)
-        assert not leaks(journal, SECRET, ROTATED, *key_markers().values()), conftest.host_name(host)
+        assert not leaks(journal, SECRET, ROTATED, *secrets_markers()), conftest.host_name(host)
 
 
 def test_the_server_unit_and_config_do_not_hold_it(present, server):

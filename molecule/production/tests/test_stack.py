@@ -10,7 +10,7 @@ import urllib.request
 
 import conftest
 from conftest import (DATABASE_HOSTS, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SERVER_DIR, SERVICE,
-                      assert_every_unit_hardened, cli, database_schema, operator_ssl_context, server_pid, wait_serving,
+                      assert_every_unit_hardened, bearer, cli, database_schema, operator_ssl_context, server_pid, wait_serving,
                       workflow_status)
 
 testinfra_hosts = conftest.testinfra_hosts
@@ -35,9 +35,9 @@ def test_server_runs_as_unprivileged_user_and_serves(present):
     wait_serving(present)
 
 
-def test_http_api_lists_the_namespaces(present, server_address):
-    with urllib.request.urlopen("https://%s:7243/api/v1/namespaces" % server_address, timeout=10,
-                                context=operator_ssl_context()) as response:
+def test_http_api_lists_the_namespaces(present, server_address, operator_token):
+    request = urllib.request.Request("https://%s:7243/api/v1/namespaces" % server_address, headers=bearer(operator_token))
+    with urllib.request.urlopen(request, timeout=10, context=operator_ssl_context()) as response:
         listed = json.load(response)
     names = {ns["namespaceInfo"]["name"] for ns in listed["namespaces"]}
     assert {"default", "orders", "temporal-system"} <= names

@@ -61,8 +61,8 @@ def test_the_frontend_serves_only_clients_with_a_certificate_of_its_cas(present,
     assert "unknown certificate authority" in refusals["another CA"][1]
 
 
-def https_get(url, context):
-    with urllib.request.urlopen(url, timeout=10, context=context) as response:
+def https_get(url, context, headers=None):
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10, context=context) as response:
         return response.status, response.read().decode()
 
 
@@ -75,9 +75,9 @@ def refused(call):
     raise AssertionError("served")
 
 
-def test_the_http_api_serves_only_clients_with_a_certificate_of_its_cas(present, stranger):
+def test_the_http_api_serves_only_clients_with_a_certificate_of_its_cas(present, stranger, operator_token):
     url = "https://%s:7243/api/v1/namespaces" % container_address(present)
-    status, body = https_get(url, conftest.operator_ssl_context())
+    status, body = https_get(url, conftest.operator_ssl_context(), conftest.bearer(operator_token))
     assert status == 200 and '"temporal-system"' in body
     without = ssl.create_default_context(cafile=NODES_CA)
     other = ssl.create_default_context(cafile=NODES_CA)
