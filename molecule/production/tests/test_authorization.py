@@ -26,7 +26,7 @@ def balancer(database):
 
 
 @pytest.fixture(scope="module")
-def tokens(tmp_path_factory):
+def tokens():
     """Tokens made for these checks: a reader of orders, one of another identity provider's key
     that names the same kid, and one expired an hour ago."""
     import idp  # pylint: disable=import-outside-toplevel

@@ -77,7 +77,7 @@ def test_pages_refer_to_their_assets_under_the_public_path(present):
 def test_the_browser_shows_a_workflow_the_test_started(present, frontend, tmp_path):
     """Start a workflow, open the UI's workflow list in headless chromium as a person behind an
     authenticating proxy would (the proxy puts their token on every request: here the identity
-    provider's reader of default and orders), find the workflow's link in the rendered page, and
+    provider's reader, temporal-system:read), find the workflow's link in the rendered page, and
     keep a screenshot of it."""
     workflow_id = "ui-check-%s-%d" % (host_name(present), time.time())
     controller_cli("workflow", "start", "--address", frontend, "--namespace", "default", "--type", "UiCheck",
@@ -91,6 +91,10 @@ def test_the_browser_shows_a_workflow_the_test_started(present, frontend, tmp_pa
     assert link in page, page[-3000:]
     assert os.path.getsize(screenshot) > 10000
     print("screenshot of %s: %s" % (url, screenshot))
+    # Without a token the UI server's client certificate gets the page nothing: the frontend
+    # refuses the namespace list, and the UI shows its error page.
+    refused = devtools.render(url, tmp_path / "profile", until="Error: 404", timeout=60)
+    assert "Error: 404" in refused and link not in refused, refused[-3000:]
 
 
 def test_a_config_change_restarts_the_ui_only(present, tmp_path):
