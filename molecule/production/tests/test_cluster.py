@@ -17,14 +17,18 @@ from conftest import (NODE_TLS, SERVER_DIR, SERVER_HOSTS, assert_refused, contai
 from drill import run_load
 
 testinfra_hosts = SERVER_HOSTS[:1]
-SERVICES = ("frontend", "history", "matching", "worker")
+# tdbg asks each node's internal frontend (conftest), which every node runs beside its worker
+# service with authorization on.
+NODE_ADMIN = conftest.temporal_testinfra.CLI_ADDRESS[0]
+SERVICES = ("frontend", "history", "matching", "worker", "internal-frontend")
 # tdbg takes the CLI's TLS flags; the node's own certificate is also a client one.
 TDBG_TLS = " ".join(NODE_TLS)
 
 
 def rings(node):
-    """{service: sorted hosts} of the rings as NODE's frontend sees them."""
-    listing = json.loads(node.check_output("%s/tdbg --address 127.0.0.1:7233 %s membership list-gossip" % (SERVER_DIR, TDBG_TLS)))
+    """{service: sorted hosts} of the rings as NODE's internal frontend sees them (tdbg sends no token:
+    there the node's certificate stands for the system)."""
+    listing = json.loads(node.check_output("%s/tdbg --address %s %s membership list-gossip" % (SERVER_DIR, NODE_ADMIN, TDBG_TLS)))
     return dict((ring["role"], sorted(set(m["identity"].rsplit(":", 1)[0] for m in ring["members"]))) for ring in listing)
 
 
@@ -34,7 +38,7 @@ def wait_every_ring_full(nodes, addresses, timeout=120):
     while True:
         seen = {}
         for node in nodes:
-            result = node.run("%s/tdbg --address 127.0.0.1:7233 %s membership list-gossip" % (SERVER_DIR, TDBG_TLS))
+            result = node.run("%s/tdbg --address %s %s membership list-gossip" % (SERVER_DIR, NODE_ADMIN, TDBG_TLS))
             seen[host_name(node)] = rings(node) if result.rc == 0 else result.stderr.strip()
         if all(isinstance(view, dict) and all(view.get(s) == addresses for s in SERVICES) for view in seen.values()):
             return time.time() - started
