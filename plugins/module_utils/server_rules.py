@@ -459,7 +459,7 @@ def _insecure(settings, config, units):
         return None
     return ('%s listen beyond loopback without %s: anyone who reaches the ports could start, read and terminate any workflow.'
             ' Give %s, or set temporal_server_insecure: true to serve so on purpose.'
-            % (plain(exposed), ' or '.join(item.split(' (')[0] for item in missing), ' and '.join(missing)))
+            % (plain(exposed), ' or '.join(item.split(' (', maxsplit=1)[0] for item in missing), ' and '.join(missing)))
 
 
 def _authorizer_override(settings):

@@ -98,7 +98,7 @@ def test_recap_reads_each_host():
 class EchoAuthorization(http.server.BaseHTTPRequestHandler):
     """A page whose script asks /api for the Authorization header it came with and shows it."""
 
-    def do_GET(self):  # pylint: disable=invoke-name
+    def do_GET(self):  # pylint: disable=invalid-name
         if self.path == "/api":
             body, kind = json.dumps({"seen": self.headers.get("Authorization")}).encode(), "application/json"
         else:
