@@ -271,7 +271,7 @@ def authorization_on(settings):
 
 def _authorization(settings):
     """global.authorization: Temporal's default claim mapper reads the permissions claim
-    (<namespace>:<read|write|worker|admin>, temporal-system:admin for the cluster) of a token signed
+    (<namespace>:<read|write|admin>, temporal-system:<role> for the cluster) of a token signed
     by a key of the JWKS, and the default authorizer allows what those roles allow."""
     found = {
         'jwtKeyProvider': {'keySourceURIs': ['%s' % (uri,) for uri in settings['temporal_server_jwt_key_source_uris']],

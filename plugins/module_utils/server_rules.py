@@ -447,19 +447,25 @@ def _tls_overrides(settings, config, units):
     return None
 
 
+# What a listener beyond loopback needs, each with where it comes from.
+TLS_NEEDED = ('TLS', 'temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key; the site playbook issues'
+                     ' them from its own CA')
+AUTHORIZATION_NEEDED = ('authorization', "temporal_server_jwt_key_source_uris: your identity provider's JWKS")
+
+
 def _insecure(settings, config, units):
     if _flag(settings, 'temporal_server_insecure'):
         return None
     exposed = dict((name, address) for name, address in _bind_ips(settings).items() if not _is_loopback(address))
-    missing = ([] if settings['temporal_server_tls_cert'] else ['TLS (temporal_server_tls_ca, temporal_server_tls_cert and'
-                                                                ' temporal_server_tls_key; the site playbook issues them from its own CA)'])
+    missing = [] if settings['temporal_server_tls_cert'] else [TLS_NEEDED]
     if not authorization_on(settings) and not _authorizer_override(settings):
-        missing.append("authorization (temporal_server_jwt_key_source_uris: your identity provider's JWKS)")
+        missing.append(AUTHORIZATION_NEEDED)
     if not exposed or not missing:
         return None
     return ('%s listen beyond loopback without %s: anyone who reaches the ports could start, read and terminate any workflow.'
             ' Give %s, or set temporal_server_insecure: true to serve so on purpose.'
-            % (plain(exposed), ' or '.join(item.split(' (', maxsplit=1)[0] for item in missing), ' and '.join(missing)))
+            % (plain(exposed), ' or '.join(what for what, _how in missing),
+               ' and '.join('%s (%s)' % (what, how) for what, how in missing)))
 
 
 def _authorizer_override(settings):
