@@ -376,6 +376,34 @@ def test_with_authorization_the_roles_calls_go_to_the_internal_frontend():
     assert role_value("__temporal_server_services", **JWT) == SERVICES + ["internal-frontend"]
 
 
+PROFILE = "/root/.config/temporalio/temporal.toml"
+RECORD = "/etc/temporal/cli-profile.sha1"
+
+
+def test_roots_cli_profile_dials_what_the_roles_calls_dial():
+    """Root on a node runs `temporal` with no flags: the internal frontend and the node's certificate."""
+    import tomllib  # pylint: disable=import-outside-toplevel
+    profile = tomllib.loads(render("cli.toml.j2", **JWT))["profile"]["default"]
+    assert profile == {"address": "127.0.0.1:7236", "namespace": "default", "tls": {
+        "server_ca_cert_path": "/etc/temporal/tls/ca.pem", "client_cert_path": "/etc/temporal/tls/node.pem",
+        "client_key_path": "/etc/temporal/tls/node-key.pem", "server_name": "temporal-internode"}}
+    assert tomllib.loads(render("cli.toml.j2"))["profile"]["default"] == {"address": "127.0.0.1:7233", "namespace": "default"}
+
+
+@pytest.mark.parametrize(("found", "record", "ours"), [
+    ({"exists": False}, "", True),
+    ({"exists": True, "checksum": "abc"}, "abc\n", True),
+    ({"exists": True, "checksum": "abc"}, "def\n", False),
+    ({"exists": True, "checksum": "abc"}, None, False),
+], ids=["absent", "unchanged-since-written", "edited-by-hand", "someone-elses"])
+def test_roots_cli_profile_is_the_roles_only_when_absent_or_as_it_wrote_it(found, record, ours):
+    """The role never reads the profile (it may hold someone's API key): the checksum it recorded decides."""
+    host = {"paths": {PROFILE: found}, "contents": {} if record is None else {RECORD: record}}
+    assert role_value("__temporal_server_cli_profile_ours", temporal_server_host=host) is ours
+    entries = role_value("__temporal_server_cli_profile_entries", temporal_server_host=host)
+    assert [entry.get("path") for entry in entries if "path" in entry] == ([PROFILE, RECORD] if ours else [])
+
+
 def test_unit_may_write_logs_and_archives_outside_the_data_dir():
     text = unit(temporal_server_log_to_file=True, temporal_server_archival=True, temporal_server_archival_dir="/srv/archive")
     assert "ReadWritePaths=/var/lib/temporal /var/log/temporal /srv/archive" in text.splitlines()

@@ -2,7 +2,8 @@
 identity provider (../idp.py), on the gRPC port through the balancer and on the HTTP API alike. A
 call without one, with a token signed by another key or expired, or for a namespace the token
 does not name, is refused, each beside its positive control; the system worker, which reaches
-the cluster through the internal frontend, still runs a batch job over the namespace."""
+the cluster through the internal frontend, still runs a batch job over the namespace; and root on
+a node runs the CLI with no flags, as the node itself (temporal_server_cli_profile)."""
 
 import json
 import os
@@ -120,3 +121,17 @@ def test_the_system_worker_runs_a_batch_job_through_the_internal_frontend(presen
             break
         time.sleep(1)
     assert statuses == ["WORKFLOW_EXECUTION_STATUS_TERMINATED"] * 3, statuses
+
+
+def test_root_on_a_node_runs_the_cli_with_no_flags(present):
+    """Root's envconfig profile dials the node's internal frontend with the node's certificate, as
+    the role's own calls do; it holds no secret of its own and is root's alone."""
+    profile = present.file("/root/.config/temporalio/temporal.toml")
+    assert (profile.user, profile.mode) == ("root", 0o600)
+    assert '"127.0.0.1:7236"' in profile.content_string and "node-key.pem" in profile.content_string
+    listed = present.run("%s workflow list --namespace orders --limit 1 -o json" % conftest.temporal_testinfra.CLI_LINK)
+    assert listed.rc == 0, listed.stderr
+    # The control: the same call as another user (no profile, no certificate) is refused.
+    other = present.run("runuser -u nobody -- %s workflow list --namespace orders --limit 1 --address 127.0.0.1:7233"
+                        % conftest.temporal_testinfra.CLI_LINK)
+    assert other.rc != 0, other.stdout
