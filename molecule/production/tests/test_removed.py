@@ -16,6 +16,8 @@ def test_server_service_and_binaries_are_gone(absent):
     assert not absent.file("/etc/systemd/system/%s.service" % SERVICE).exists
     assert not absent.file(SERVER_DIR).exists
     assert not absent.file("/usr/local/bin/temporal-server").exists
+    # Root's CLI profile, which the role wrote and nobody changed.
+    assert not absent.file("/root/.config/temporalio/temporal.toml").exists
 
 
 def test_the_worker_is_gone(absent):
