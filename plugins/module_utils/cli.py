@@ -173,7 +173,9 @@ class TemporalCLI(BinaryRunner):
         if p['tls_disable_host_verification']:
             args.append('--tls-disable-host-verification')
         args.extend(['--command-timeout', format_duration(timeout or self.timeout)])
-        return args + ['--log-format', 'json', '--output', 'json']
+        # The module's options are the only source: an envconfig profile of the user the module
+        # runs as (root's, temporal_server_cli_profile) would mix its address and files in.
+        return args + ['--log-format', 'json', '--output', 'json', '--disable-config-file']
 
     def environment(self):
         # Secrets go through the environment so they never show in argv (ps, logs): the API

@@ -46,7 +46,7 @@ BINARY = '/opt/temporal/bin/temporal'
 
 def connection_flags(namespace='', timeout=''):
     return ['--address', 'localhost:7233', '--namespace', namespace or 'default', '--command-timeout',
-            timeout or '30s', '--log-format', 'json', '--output', 'json']
+            timeout or '30s', '--log-format', 'json', '--output', 'json', '--disable-config-file']
 
 
 def load_cases(test_file):
