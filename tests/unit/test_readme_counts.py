@@ -36,10 +36,10 @@ def said(pattern):
 
 
 @pytest.mark.parametrize(("pattern", "path", "constant", "factor"), [
-    (r"(\w+) bad server inputs", "molecule/production/tests/test_bad_input.py", "CASES", 1),
+    (r"bad server input in (\w+) runs", "molecule/production/tests/test_bad_input.py", "CASES", 1),
     (r"(\w+) bad UI inputs", "molecule/production/tests/test_ui.py", "CASES", 1),
-    (r"(\w+) kinds of bad input are refused", "molecule/workers/tests/test_bad_input.py", "CASES", 1),
-    (r"(\w+) bad inputs of the preset", "molecule/default/tests/test_bad_input.py", "CASES", 1),
+    (r"Bad input is refused in (\w+) runs", "molecule/workers/tests/test_bad_input.py", "CASES", 1),
+    (r"bad input of the preset in (\w+) runs", "molecule/default/tests/test_bad_input.py", "CASES", 1),
     # Each phase tag alone and skipped.
     (r"runs all (\w+) selections", "molecule/shared/temporal_testinfra.py", "PHASE_TAGS", 2),
 ], ids=["server", "ui", "workers", "preset", "tag-selections"])

@@ -16,9 +16,14 @@ ZERO_SHA = "sha256:" + "0" * 64
 CASES = [
     pytest.param(PRESET, {"temporal_state": "gone"}, "temporal_state must be one of: present, absent, got: gone",
                  id="unknown-state"),
-    pytest.param(PRESET, {"temporal_dev_server_port": 70000}, "Ports must be between 1 and 65535",
-                 id="port-out-of-range"),
-    pytest.param(PRESET, {"temporal_dev_server_ui_port": 7233}, "Each listener needs its own port", id="port-clash"),
+    # The dev server's own rules (plugins/module_utils/dev_server.py, whose exact words the unit
+    # tests hold) report every problem at once: one run refuses them all.
+    pytest.param(PRESET, {"temporal_dev_server_port": 70000, "temporal_dev_server_ui_port": 70000,
+                          "temporal_dev_server_search_attributes": {"Region": "Color"},
+                          "temporal_dev_server_db_filename": "/tmp/t.db"},
+                 ["Ports must be between 1 and 65535", "Each listener needs its own port",
+                  "temporal_dev_server_search_attributes maps identifiers to one of",
+                  "temporal_dev_server_db_filename '/tmp/t.db' must be a file directly inside"], id="every-rule-at-once"),
     # As -e temporal_dev_server_port=http gives it: a string that is no number (the argument
     # spec owns types; "7300" passes it and is converted).
     pytest.param(PRESET, {"temporal_dev_server_port": "http"},
@@ -26,10 +31,6 @@ CASES = [
     pytest.param(PRESET, {"temporal_cli_version": "v1.5"}, "temporal_cli_version 'v1.5' is not a release version", id="malformed-version"),
     pytest.param(PRESET, {"temporal_install_arch_map": {"s390x": "s390x"}}, "has no release archive; supported: s390x",
                  id="unsupported-arch"),
-    pytest.param(PRESET, {"temporal_dev_server_search_attributes": {"Region": "Color"}},
-                 "temporal_dev_server_search_attributes maps identifiers to one of", id="bad-search-attribute-type"),
-    pytest.param(PRESET, {"temporal_dev_server_db_filename": "/tmp/t.db"},
-                 "temporal_dev_server_db_filename '/tmp/t.db' must be a file directly inside", id="db-outside-data-dir"),
     # Fresh install trees, so the download really has to happen.
     pytest.param(CLI, {"temporal_cli_version": "1.5.1", "temporal_install_root": "/opt/badinput",
                        "temporal_install_bin_dir": "/opt/badinput/bin",
@@ -43,8 +44,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("role", "extra_vars", "message"), CASES)
-def test_bad_input_fails_clearly_and_changes_nothing(present, tmp_path, role, extra_vars, message):
+@pytest.mark.parametrize(("role", "extra_vars", "messages"), CASES)
+def test_bad_input_fails_clearly_and_changes_nothing(present, tmp_path, role, extra_vars, messages):
     # The running dev server keeps its PID, its unit stays as it was, no install tree appears.
-    assert_refused(lambda: run_playbook(tmp_path, [role], extra_vars, host=present), message, [present])
+    messages = [messages] if isinstance(messages, str) else messages
+    output = assert_refused(lambda: run_playbook(tmp_path, [role], extra_vars, host=present), messages[0], [present])
+    for message in messages[1:]:
+        assert message in output, (message, output[-3000:])
     assert not present.file("/opt/badinput").exists

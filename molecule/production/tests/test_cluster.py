@@ -67,7 +67,8 @@ def test_the_balancer_sends_clients_to_every_frontend(present, database, address
 def test_bad_input_across_the_nodes_is_refused_naming_each_problem(present, tmp_path, nodes, database, addresses):
     """One site.yml run, every cluster problem at once: a node on another node's address (also not
     its own), a shard count, a release and a database that differ, and a split with no matching
-    or worker anywhere. Nothing on any host changes."""
+    or worker anywhere. Nothing on any host changes, not even the balancer's valid new backend
+    list on the database host (the checks of every host run before any host changes)."""
     first, second, third = SERVER_HOSTS
     inventory = inventory_with_host_vars(tmp_path, {
         # The balancer's own check would refuse the frontend listed twice first.
