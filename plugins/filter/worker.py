@@ -20,6 +20,10 @@ def worker_secrets(instances, defaults=None):
     return worker_model.secrets(instances, defaults or {})
 
 
+def worker_secret_files(workers, secrets_by_name):
+    return worker_model.secret_files(workers, secrets_by_name)
+
+
 def worker_node_problems(workers, asked, host, judge_missing=True):
     return worker_checks.node_problems(workers, asked, host, judge_missing)
 
@@ -29,4 +33,5 @@ class FilterModule(object):
         return {
             'worker_secrets': worker_secrets,
             'worker_node_problems': worker_node_problems,
+            'worker_secret_files': worker_secret_files,
         }

@@ -437,3 +437,19 @@ def secrets(instances, defaults):
         result[text(get(w, 'name'))] = {'env': env, 'api_key': get(w, 'api_key'), 'grpc_meta': grpc_meta,
                                         'tls_key': get(tls, 'key'), 'tls_cert': get(tls, 'cert'), 'tls_ca': get(tls, 'ca')}
     return _json_copy(result)
+
+
+def secret_files(workers, secrets_by_name):
+    """The files the role writes from texts given in the settings (TLS keys, certificates and CAs),
+    as host_files.to_write takes them: {path, checksum (SHA-1 of the text as written), owner, group,
+    mode}. WORKERS: the plan's present workers; SECRETS_BY_NAME: secrets(). Only digests leave here."""
+    wanted = []
+    for worker in workers:
+        given = secrets_by_name[worker['name']]
+        texts = [(worker['key_file'], 'tls_key', worker['group'], '0640')] if worker.get('has_tls_key') else []
+        texts += [(item['path'], 'tls_' + item['kind'], 'root', '0644') for item in worker.get('tls_texts') or []]
+        for path, key, group, mode in texts:
+            written = text(given[key]).strip() + '\n'
+            wanted.append({'path': path, 'checksum': hashlib.sha1(written.encode('utf-8')).hexdigest(),
+                           'owner': 'root', 'group': group, 'mode': mode})
+    return wanted

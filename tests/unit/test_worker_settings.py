@@ -5,6 +5,7 @@ worker runs and gets, and the message each mistake gets, naming the worker and t
 The expected models and messages were computed with the Jinja templates these replace
 (workers.j2, checks.j2, secrets.j2) on the same inputs, so the port changes no worker."""
 
+import hashlib
 import json
 import os
 import pathlib
@@ -395,6 +396,22 @@ def test_the_secrets_filter_through_ansible():
     # Through the plugin loader (importing the plugin packages directly would confuse Ansible's collection loader).
     secrets_filter = filter_loader.get("temporalops.temporal.worker_secrets").j2_function
     assert secrets_filter([{"name": "a"}]) == {"a": {"env": {}, "api_key": "", "grpc_meta": {}, "tls_key": "", "tls_cert": "", "tls_ca": ""}}
+
+
+def test_the_files_of_texts_given_as_secrets_are_described_by_their_digest_only():
+    """What host_files.to_write compares: each file as the copy tasks write it (the text trimmed,
+    one newline), its owner, group and mode; never the text."""
+    workers = [{"name": "a", "command": "/w", "tls": {"key": "  KEY\n", "cert": "CERT", "ca_file": "/etc/ca.pem"}},
+               {"name": "b", "command": "/w", "tls": {"key_file": "/etc/b.key", "cert_file": "/etc/b.pem"}}]
+    model = resolved(workers)
+    wanted = worker_model.secret_files(model, worker_model.secrets(workers, {}))
+    sha1 = {content: hashlib.sha1(content.encode()).hexdigest() for content in ("KEY\n", "CERT\n")}
+    assert wanted == [
+        {"path": model[0]["key_file"], "checksum": sha1["KEY\n"], "owner": "root", "group": model[0]["group"], "mode": "0640"},
+        {"path": model[0]["tls"]["cert_file"], "checksum": sha1["CERT\n"], "owner": "root", "group": "root", "mode": "0644"}]
+    assert "KEY" not in json.dumps(wanted) and "CERT" not in json.dumps(wanted)
+    files_filter = filter_loader.get("temporalops.temporal.worker_secret_files").j2_function
+    assert files_filter(model, worker_model.secrets(workers, {})) == wanted
 
 
 # Every message of the checks, word for word as the Jinja version (checks.j2) gave it: the
