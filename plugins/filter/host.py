@@ -23,9 +23,19 @@ def host_users_to_write(described, wanted, shell=None, home=None):
     return host_files.users_to_write(described, wanted, shell=shell, home=home)
 
 
+def host_recorded_is_ours(described, path, record):
+    return host_files.recorded_is_ours(described, path, record)
+
+
+def host_recorded_entries(described, path, record, checksum, wanted, mode='0600'):
+    return host_files.recorded_entries(described, path, record, checksum, wanted, mode=mode)
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'host_files_to_write': host_files_to_write,
             'host_users_to_write': host_users_to_write,
+            'host_recorded_is_ours': host_recorded_is_ours,
+            'host_recorded_entries': host_recorded_entries,
         }

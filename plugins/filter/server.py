@@ -23,6 +23,7 @@ class FilterModule(object):
         return {
             'server_config': settings_filter(server_config),
             'server_client_host': server_cluster.client_host,
+            'server_own_frontend': server_cluster.own_frontend,
             'server_units': server_plan.units,
             'server_exec_start': server_plan.exec_start,
             'server_upgrade_plan': server_plan.upgrade_plan,

@@ -11,6 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+import os
+
 STATES = ('file', 'directory', 'absent')
 
 
@@ -73,3 +76,27 @@ def users_to_write(described, wanted, shell=None, home=None):
         if not same and item['user'] not in names:
             names.append(item['user'])
     return names
+
+
+def recorded_is_ours(described, path, record):
+    """Whether the file at PATH is the role's to write or remove: absent, or holding what the role
+    wrote last, by the SHA-1 it recorded in RECORD (so the file itself, which someone may have
+    filled with a secret since, is never read). DESCRIBED is one host_info result: PATH with its
+    checksum in `paths`, RECORD's text in `contents`."""
+    found = ((described or {}).get('paths') or {}).get(path) or {}
+    recorded = ((described or {}).get('contents') or {}).get(record) or ''
+    return not found.get('exists') or found.get('checksum', '') == recorded.strip()
+
+
+def recorded_entries(described, path, record, checksum, wanted, mode='0600'):
+    """What to_write takes for a root-owned file kept beside a record of its SHA-1 (CHECKSUM, of
+    what the role would write): nothing when the file is not the role's (recorded_is_ours); else
+    its directory (when WANTED), the file and the record, each present when WANTED, else absent."""
+    if not recorded_is_ours(described, path, record):
+        return []
+    state = 'file' if wanted else 'absent'
+    entries = [{'path': os.path.dirname(path), 'state': 'directory', 'owner': 'root', 'group': 'root', 'mode': '0700'}] if wanted else []
+    return entries + [
+        {'path': path, 'state': state, 'checksum': checksum, 'owner': 'root', 'group': 'root', 'mode': mode},
+        {'path': record, 'state': state, 'checksum': hashlib.sha1((checksum + '\n').encode('utf-8')).hexdigest(),
+         'owner': 'root', 'group': 'root', 'mode': mode}]

@@ -131,6 +131,17 @@ def client_host(ip):
     return '[%s]' % host if ':' in host else host
 
 
+def own_frontend(services, authorization, frontend_ip, internal_frontend_ip, ports):
+    """HOST:PORT of the frontend this node's own calls dial (health, namespaces, the shard check,
+    the roll; '' when it runs none). With authorization, its internal frontend: there the node's
+    certificate stands for the cluster itself, where the public frontend would want a token.
+    PORTS: the gRPC port of frontend and internal-frontend."""
+    service, ip = ('internal-frontend', internal_frontend_ip) if authorization else ('frontend', frontend_ip)
+    if service not in (services or []):
+        return ''
+    return '%s:%d' % (client_host(ip), int(ports[service]))
+
+
 def membership_listeners(services, bind_on_ip, service_bind_on_ip, ports):
     """[{host, port}]: where each service of this host listens for membership (every release opens it)."""
     return [{'host': _local((service_bind_on_ip or {}).get(service, bind_on_ip)), 'port': int(ports[service])}

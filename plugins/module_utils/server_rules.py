@@ -468,11 +468,19 @@ def _insecure(settings, config, units):
                ' and '.join('%s (%s)' % (what, how) for what, how in missing)))
 
 
-def _authorizer_override(settings):
-    """The authorizer temporal_server_config_overrides sets (a plugin of a custom build), or ''."""
+_UNSET = object()
+
+
+def _authorization_override(settings):
+    """global.authorization as temporal_server_config_overrides sets it, or _UNSET."""
     overrides = settings['temporal_server_config_overrides'] or {}
     found = overrides.get('global') if isinstance(overrides, Mapping) else None
-    found = found.get('authorization') if isinstance(found, Mapping) else None
+    return found.get('authorization', _UNSET) if isinstance(found, Mapping) else _UNSET
+
+
+def _authorizer_override(settings):
+    """The authorizer temporal_server_config_overrides sets (a plugin of a custom build), or ''."""
+    found = _authorization_override(settings)
     return _text(found.get('authorizer') or '') if isinstance(found, Mapping) else ''
 
 
@@ -489,8 +497,7 @@ def _authorization(settings, config, units):
     if bad:
         found.append('temporal_server_jwt_key_source_uris must be http:// or https:// URLs of JWKS documents; got %s.'
                      % _join(bad, ', '))
-    overrides = settings['temporal_server_config_overrides'] or {}
-    if isinstance(overrides.get('global'), Mapping) and 'authorization' in overrides['global']:
+    if _authorization_override(settings) is not _UNSET:
         found.append('temporal_server_config_overrides must not set global.authorization when temporal_server_jwt_key_source_uris'
                      ' is given: the role writes it.')
     if not settings['temporal_server_tls_cert']:

@@ -376,6 +376,18 @@ def test_with_authorization_the_roles_calls_go_to_the_internal_frontend():
     assert role_value("__temporal_server_services", **JWT) == SERVICES + ["internal-frontend"]
 
 
+@pytest.mark.parametrize(("services", "authorization", "expected"), [
+    (["frontend", "history"], False, "127.0.0.1:7233"),
+    (["frontend", "worker", "internal-frontend"], True, "[fd00::7]:7236"),
+    # Authorization on and no internal frontend here: the public frontend would want a token.
+    (["frontend", "history"], True, ""),
+    (["history", "matching"], False, ""),
+])
+def test_the_own_frontend_is_the_internal_one_with_authorization(services, authorization, expected):
+    ports = {"frontend": 7233, "internal-frontend": "7236"}
+    assert server_cluster.own_frontend(services, authorization, "0.0.0.0", "fd00::7", ports) == expected
+
+
 PROFILE = "/root/.config/temporalio/temporal.toml"
 RECORD = "/etc/temporal/cli-profile.sha1"
 
@@ -401,7 +413,7 @@ def test_roots_cli_profile_is_the_roles_only_when_absent_or_as_it_wrote_it(found
     host = {"paths": {PROFILE: found}, "contents": {} if record is None else {RECORD: record}}
     assert role_value("__temporal_server_cli_profile_ours", temporal_server_host=host) is ours
     entries = role_value("__temporal_server_cli_profile_entries", temporal_server_host=host)
-    assert [entry.get("path") for entry in entries if "path" in entry] == ([PROFILE, RECORD] if ours else [])
+    assert [entry["path"] for entry in entries if entry["state"] != "directory"] == ([PROFILE, RECORD] if ours else [])
 
 
 def test_unit_may_write_logs_and_archives_outside_the_data_dir():
@@ -555,7 +567,7 @@ def test_the_role_passes_every_argument_of_each_filter():
                      server_tls_files=server_config.tls_files, server_tls_names=server_config.tls_names,
                      server_jwks_problems=jwks.problems)
     functions.update(("server_" + name, getattr(server_cluster, name)) for name in (
-        "cluster_problems", "ring_members", "stale_units", "membership_listeners", "client_host"))
+        "cluster_problems", "ring_members", "stale_units", "membership_listeners", "own_frontend"))
     called = set()
     for path in sorted(ROLE.glob("*/*.yml")):
         text = path.read_text(encoding="utf-8")

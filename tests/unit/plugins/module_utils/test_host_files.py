@@ -8,11 +8,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.temporalops.temporal.plugins.filter.host import FilterModule
+from ansible_collections.temporalops.temporal.plugins.module_utils import host_files
 from ansible_collections.temporalops.temporal.plugins.module_utils.host_files import to_write, users_to_write
 
 FILE = {'exists': True, 'type': 'file', 'mode': '0640', 'owner': 'root', 'group': 'temporal', 'checksum': 'a' * 40}
@@ -108,3 +111,36 @@ def test_each_user_is_named_once():
     assert users_to_write({}, [WANT_USER, WANT_USER]) == ['temporal']
     assert users_to_write(None, [WANT_USER]) == ['temporal']
     assert FilterModule().filters()['host_users_to_write'](ACCOUNTS, [WANT_USER], shell='/bin/sh') == ['temporal']
+
+
+PROFILE, RECORD = "/root/.config/temporalio/temporal.toml", "/etc/temporal/cli-profile.sha1"
+
+
+def host(profile=None, record=None):
+    """A host_info result holding the profile (its checksum) and the record (its text), each when given."""
+    return {"paths": {PROFILE: {"exists": True, "type": "file", "checksum": profile}} if profile else {PROFILE: {"exists": False}},
+            "contents": {RECORD: record} if record is not None else {}}
+
+
+@pytest.mark.parametrize(("described", "ours"), [
+    (host(), True),                       # absent: the role's to write
+    (host("abc", "abc\n"), True),        # what the role wrote, by its record
+    (host("abc", "def\n"), False),       # edited since
+    (host("abc"), False),                 # someone else's, never recorded
+    ({}, True),                           # nothing read (check mode on a bare host)
+])
+def test_a_recorded_file_is_ours_when_absent_or_as_recorded(described, ours):
+    assert host_files.recorded_is_ours(described, PROFILE, RECORD) is ours
+
+
+def test_a_recorded_file_comes_with_its_directory_and_record_or_goes_with_its_record():
+    record_checksum = hashlib.sha1(b"abc\n").hexdigest()
+    wanted = host_files.recorded_entries(host(), PROFILE, RECORD, "abc", True)
+    assert wanted == [
+        {"path": "/root/.config/temporalio", "state": "directory", "owner": "root", "group": "root", "mode": "0700"},
+        {"path": PROFILE, "state": "file", "checksum": "abc", "owner": "root", "group": "root", "mode": "0600"},
+        {"path": RECORD, "state": "file", "checksum": record_checksum, "owner": "root", "group": "root", "mode": "0600"}]
+    assert [item["state"] for item in host_files.recorded_entries(host("abc", "abc"), PROFILE, RECORD, "abc", False)] == ["absent", "absent"]
+    # Someone else's file is left alone, whatever is wanted.
+    assert host_files.recorded_entries(host("zzz", "abc"), PROFILE, RECORD, "abc", True) == []
+    assert host_files.recorded_entries(host("zzz", "abc"), PROFILE, RECORD, "abc", False) == []
