@@ -66,14 +66,21 @@ def http(address, namespace, token):
         return error.code, error.read().decode()
 
 
-def test_grpc_calls_need_a_token_for_their_namespace(present, balancer, operator_token, tokens):
-    allowed = {"operator in default": grpc(balancer, "default", operator_token),
-               "orders reader in orders": grpc(balancer, "orders", tokens["orders reader"])}
-    refused = {"no token": grpc(balancer, "orders", None),
-               "orders reader in default": grpc(balancer, "default", tokens["orders reader"]),
-               "another key": grpc(balancer, "orders", tokens["another key"]),
-               "expired": grpc(balancer, "orders", tokens["expired"])}
+def calls(call, address, operator_token, tokens):
+    """CALL (grpc or http) at ADDRESS as each caller: ({allowed}, {refused}) by who called where,
+    the allowed ones the positive controls of the refused ones beside them."""
+    allowed = {"operator in default": call(address, "default", operator_token),
+               "orders reader in orders": call(address, "orders", tokens["orders reader"])}
+    refused = {"no token": call(address, "orders", None),
+               "orders reader in default": call(address, "default", tokens["orders reader"]),
+               "another key": call(address, "orders", tokens["another key"]),
+               "expired": call(address, "orders", tokens["expired"])}
     print(json.dumps({"allowed": allowed, "refused": refused}, indent=1))
+    return allowed, refused
+
+
+def test_grpc_calls_need_a_token_for_their_namespace(present, balancer, operator_token, tokens):
+    allowed, refused = calls(grpc, balancer, operator_token, tokens)
     assert all(result[0] == 0 for result in allowed.values()), allowed
     assert all(result[0] != 0 for result in refused.values()), refused
     # The server says no more than this to any refused caller (the reason goes to its log only).
@@ -82,14 +89,7 @@ def test_grpc_calls_need_a_token_for_their_namespace(present, balancer, operator
 
 def test_the_http_api_needs_a_token_for_its_namespace(present, operator_token, tokens):
     """REST clients (monitoring, scripts) send the token as a bearer header, on the frontend's own HTTP port."""
-    address = "%s:7243" % container_address(present)
-    allowed = {"operator in default": http(address, "default", operator_token),
-               "orders reader in orders": http(address, "orders", tokens["orders reader"])}
-    refused = {"no token": http(address, "orders", None),
-               "orders reader in default": http(address, "default", tokens["orders reader"]),
-               "another key": http(address, "orders", tokens["another key"]),
-               "expired": http(address, "orders", tokens["expired"])}
-    print(json.dumps({"allowed": allowed, "refused": refused}, indent=1))
+    allowed, refused = calls(http, "%s:7243" % container_address(present), operator_token, tokens)
     assert all(result[0] == 200 for result in allowed.values()), allowed
     assert all(status == 403 and UNAUTHORIZED in body for status, body in refused.values()), refused
 
