@@ -3,13 +3,10 @@
 
 --tags PHASE already runs each phase without all the others, so a phase that needed another's
 facts fails there; the --skip-tags forms (each a near-complete run of the stack) run in the
-dev preset's scenario (molecule/default), where the whole matrix is cheap. The configure phase
-alone runs twice elsewhere, each run a minute of the suite: test_rotation.py (it puts back the
-password and files changed by hand, every node rolled one at a time) and test_tls.py (it renews
-the certificates and no other server may restart: a configure phase that rewrote a server's
-config without cause would restart it and fail there).
---check --diff on the converged stack runs at -vvv in test_secrets.py, where its output is also
-searched for the password."""
+dev preset's scenario (molecule/default), where the whole matrix is cheap. A phase that changes
+something runs in test_rotation.py (--tags temporal_configure puts back the password and files
+changed by hand) and test_tls.py (it renews the certificates). --check --diff on the converged
+stack runs at -vvv in test_secrets.py, where its output is also searched for the password."""
 
 import pytest
 
@@ -19,7 +16,7 @@ from conftest import PHASE_TAGS, assert_nothing_changed, play, scenario_playbook
 testinfra_hosts = conftest.testinfra_hosts
 
 
-@pytest.mark.parametrize("tag", [tag for tag in PHASE_TAGS if tag != "temporal_configure"])
+@pytest.mark.parametrize("tag", PHASE_TAGS)
 def test_phase_tag_alone_changes_nothing(present, tag):
     rc, output = play(scenario_playbook("converge.yml"), ["--tags", tag])
     assert_nothing_changed(rc, output, conftest.HOSTS)
