@@ -12,7 +12,7 @@ import shlex
 
 # Configuration the roles write: compared by content.
 CONFIG_ROOTS = ("/etc/temporal", "/etc/temporal-ui", "/etc/temporal-worker", "/etc/temporal-test",
-                "/etc/postgresql", "/etc/logrotate.d", "/etc/systemd/system")
+                "/etc/postgresql", "/etc/haproxy", "/etc/logrotate.d", "/etc/systemd/system")
 ACCOUNT_FILES = ("/etc/passwd", "/etc/group")
 # Install trees, links and state: compared by type, size, mode, owner, mtime, ctime and link
 # target (their binaries are large; unpacking keeps an archive's mtimes, but not the ctime).

@@ -185,18 +185,22 @@ def assert_refused(run, message, hosts, live_data=None, changes_reported=False):
     """RUN (a callable returning (rc, output)) fails with MESSAGE in a failed result's own text,
     and nothing on HOSTS (testinfra hosts) changed: units, processes, configuration, install
     trees, accounts, schema versions (molecule/shared/host_state.py). MESSAGE must be a phrase of
-    that check's message: a bare setting name also appears in loop labels and in other checks'
-    messages, so it is refused here. LIVE_DATA: path patterns allowed to change (a refusal that
-    comes after a step beside what runs, such as a new venv tried and removed, which the recap
-    then counts: CHANGES_REPORTED). Returns the output."""
-    if " " not in message.strip():
-        raise ValueError("%r is a bare name: give a phrase only this check's message holds" % message)
+    that check's message (or a list of such phrases, each in a failed result's text: the checks
+    that report every problem at once): a bare setting name also appears in loop labels and in
+    other checks' messages, so it is refused here. LIVE_DATA: path patterns allowed to change (a
+    refusal that comes after a step beside what runs, such as a new venv tried and removed, which
+    the recap then counts: CHANGES_REPORTED). Returns the output."""
+    messages = [message] if isinstance(message, str) else list(message)
+    for phrase in messages:
+        if " " not in phrase.strip():
+            raise ValueError("%r is a bare name: give a phrase only this check's message holds" % phrase)
     kwargs = {} if live_data is None else {"live_data": live_data}
     before = {host_name(h): host_state.snapshot(h, **kwargs) for h in hosts}
     rc, output = run()
     assert rc != 0, output[-3000:]
     failures = failure_messages(output)
-    assert any(message in text for text in failures), "%r is in no failure message: %s" % (message, failures or output[-3000:])
+    for phrase in messages:
+        assert any(phrase in text for text in failures), "%r is in no failure message: %s" % (phrase, failures or output[-3000:])
     assert changes_reported or recap_changed(output) == 0, output[-3000:]
     for h in hosts:
         host_state.assert_same_state(before[host_name(h)], host_state.snapshot(h, **kwargs), host_name(h))

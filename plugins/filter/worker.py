@@ -20,8 +20,8 @@ def worker_secrets(instances, defaults=None):
     return worker_model.secrets(instances, defaults or {})
 
 
-def worker_secret_files(workers, secrets_by_name):
-    return worker_model.secret_files(workers, secrets_by_name)
+def worker_tls_text_files(workers, secrets_by_name):
+    return worker_model.tls_text_files(workers, secrets_by_name)
 
 
 def worker_node_problems(workers, asked, host, judge_missing=True):
@@ -33,5 +33,5 @@ class FilterModule(object):
         return {
             'worker_secrets': worker_secrets,
             'worker_node_problems': worker_node_problems,
-            'worker_secret_files': worker_secret_files,
+            'worker_tls_text_files': worker_tls_text_files,
         }

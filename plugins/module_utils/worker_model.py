@@ -439,17 +439,16 @@ def secrets(instances, defaults):
     return _json_copy(result)
 
 
-def secret_files(workers, secrets_by_name):
-    """The files the role writes from texts given in the settings (TLS keys, certificates and CAs),
-    as host_files.to_write takes them: {path, checksum (SHA-1 of the text as written), owner, group,
-    mode}. WORKERS: the plan's present workers; SECRETS_BY_NAME: secrets(). Only digests leave here."""
+def tls_text_files(workers, secrets_by_name):
+    """The files the role writes from the certificates and CAs given as text, as host_files.to_write
+    takes them: {path, checksum (SHA-1 of the text as written), owner, group, mode}. They are public:
+    the secret files (the TLS keys, the environment files) are written every run instead, so that
+    no digest of a secret reaches the output. WORKERS: the plan's present workers;
+    SECRETS_BY_NAME: secrets(), where the texts are kept out of the model's output."""
     wanted = []
     for worker in workers:
-        given = secrets_by_name[worker['name']]
-        texts = [(worker['key_file'], 'tls_key', worker['group'], '0640')] if worker.get('has_tls_key') else []
-        texts += [(item['path'], 'tls_' + item['kind'], 'root', '0644') for item in worker.get('tls_texts') or []]
-        for path, key, group, mode in texts:
-            written = text(given[key]).strip() + '\n'
-            wanted.append({'path': path, 'checksum': hashlib.sha1(written.encode('utf-8')).hexdigest(),
-                           'owner': 'root', 'group': group, 'mode': mode})
+        for item in worker.get('tls_texts') or []:
+            written = text(secrets_by_name[worker['name']]['tls_' + item['kind']]).strip() + '\n'
+            wanted.append({'path': item['path'], 'checksum': hashlib.sha1(written.encode('utf-8')).hexdigest(),
+                           'owner': 'root', 'group': 'root', 'mode': '0644'})
     return wanted

@@ -386,6 +386,8 @@ def test_with_authorization_the_roles_calls_go_to_the_internal_frontend():
 def test_the_own_frontend_is_the_internal_one_with_authorization(services, authorization, expected):
     ports = {"frontend": 7233, "internal-frontend": "7236"}
     assert server_cluster.own_frontend(services, authorization, "0.0.0.0", "fd00::7", ports) == expected
+    # An internal frontend on every IPv6 interface is dialled on IPv6 loopback.
+    assert server_cluster.own_frontend(["internal-frontend"], True, "0.0.0.0", "::", ports) == "[::1]:7236"
 
 
 PROFILE = "/root/.config/temporalio/temporal.toml"

@@ -398,19 +398,21 @@ def test_the_secrets_filter_through_ansible():
     assert secrets_filter([{"name": "a"}]) == {"a": {"env": {}, "api_key": "", "grpc_meta": {}, "tls_key": "", "tls_cert": "", "tls_ca": ""}}
 
 
-def test_the_files_of_texts_given_as_secrets_are_described_by_their_digest_only():
-    """What host_files.to_write compares: each file as the copy tasks write it (the text trimmed,
-    one newline), its owner, group and mode; never the text."""
-    workers = [{"name": "a", "command": "/w", "tls": {"key": "  KEY\n", "cert": "CERT", "ca_file": "/etc/ca.pem"}},
+def test_the_certificates_given_as_text_are_described_by_digest_and_no_secret_file_is():
+    """What host_files.to_write compares: each certificate and CA file as the copy task writes it
+    (the text trimmed, one newline). The key given as text is not among them: a secret file is
+    written every run, so that no digest of a secret is shown."""
+    workers = [{"name": "a", "command": "/w", "tls": {"key": "  KEY\n", "cert": " CERT", "ca": "CA\n\n"}},
                {"name": "b", "command": "/w", "tls": {"key_file": "/etc/b.key", "cert_file": "/etc/b.pem"}}]
     model = resolved(workers)
-    wanted = worker_model.secret_files(model, worker_model.secrets(workers, {}))
-    sha1 = {content: hashlib.sha1(content.encode()).hexdigest() for content in ("KEY\n", "CERT\n")}
+    wanted = worker_model.tls_text_files(model, worker_model.secrets(workers, {}))
     assert wanted == [
-        {"path": model[0]["key_file"], "checksum": sha1["KEY\n"], "owner": "root", "group": model[0]["group"], "mode": "0640"},
-        {"path": model[0]["tls"]["cert_file"], "checksum": sha1["CERT\n"], "owner": "root", "group": "root", "mode": "0644"}]
-    assert "KEY" not in json.dumps(wanted) and "CERT" not in json.dumps(wanted)
-    files_filter = filter_loader.get("temporalops.temporal.worker_secret_files").j2_function
+        {"path": model[0]["tls"]["cert_file"], "checksum": hashlib.sha1(b"CERT\n").hexdigest(), "owner": "root", "group": "root",
+         "mode": "0644"},
+        {"path": model[0]["tls"]["ca_file"], "checksum": hashlib.sha1(b"CA\n").hexdigest(), "owner": "root", "group": "root",
+         "mode": "0644"}]
+    assert hashlib.sha1(b"KEY\n").hexdigest() not in json.dumps(wanted)
+    files_filter = filter_loader.get("temporalops.temporal.worker_tls_text_files").j2_function
     assert files_filter(model, worker_model.secrets(workers, {})) == wanted
 
 

@@ -18,7 +18,7 @@ CASES = [
                  id="unknown-state"),
     # The dev server's own rules (plugins/module_utils/dev_server.py, whose exact words the unit
     # tests hold) report every problem at once: one run refuses them all.
-    pytest.param(PRESET, {"temporal_dev_server_port": 70000, "temporal_dev_server_ui_port": 70000,
+    pytest.param(PRESET, {"temporal_dev_server_metrics_port": 70000, "temporal_dev_server_ui_port": 7233,
                           "temporal_dev_server_search_attributes": {"Region": "Color"},
                           "temporal_dev_server_db_filename": "/tmp/t.db"},
                  ["Ports must be between 1 and 65535", "Each listener needs its own port",
@@ -47,8 +47,5 @@ CASES = [
 @pytest.mark.parametrize(("role", "extra_vars", "messages"), CASES)
 def test_bad_input_fails_clearly_and_changes_nothing(present, tmp_path, role, extra_vars, messages):
     # The running dev server keeps its PID, its unit stays as it was, no install tree appears.
-    messages = [messages] if isinstance(messages, str) else messages
-    output = assert_refused(lambda: run_playbook(tmp_path, [role], extra_vars, host=present), messages[0], [present])
-    for message in messages[1:]:
-        assert message in output, (message, output[-3000:])
+    assert_refused(lambda: run_playbook(tmp_path, [role], extra_vars, host=present), messages, [present])
     assert not present.file("/opt/badinput").exists

@@ -60,9 +60,7 @@ def test_bad_server_input_fails_clearly_and_touches_nothing(present, tmp_path, d
                                                             messages):
     settings = dict({"temporal_components": ["cli", "server"], "temporal_server_db_host": database_address},
                     **dict(node_tls_vars(present), **extra_vars))
-    output = assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), messages[0], both)
-    for message in messages[1:]:
-        assert message in output, (message, output[-3000:])
+    assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), messages, both)
 
 
 def test_a_jwks_that_cannot_verify_tokens_is_refused_naming_each_url(present, tmp_path, database_address, both):

@@ -62,14 +62,11 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_refused_before_any_worker_is_touched(present, tmp_path, case):
     workers, messages = CASES[case]
-    messages = [messages] if isinstance(messages, str) else messages
     pids = {name: wait_polling(present, name) for name in ("billing", "reports")}
     dropins = {name: present.file(dropin(name)).content_string for name in pids}
     beside = BESIDE.get(case)
-    output = assert_refused(lambda: apply(tmp_path, present, temporal_worker_instances=workers), messages[0], [present],
+    output = assert_refused(lambda: apply(tmp_path, present, temporal_worker_instances=workers), messages, [present],
                             live_data=LIVE_DATA + ((beside,) if beside else ()), changes_reported=bool(beside))
-    for message in messages[1:]:
-        assert message in output, (message, output[-3000:])
     assert case in BY_ARGUMENT_SPEC or "No worker was touched" in output
     # What the role read to refuse it stays out of the output.
     assert present.file("/etc/shadow").content_string.splitlines()[0] not in output
