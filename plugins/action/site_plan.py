@@ -52,7 +52,8 @@ class ActionModule(ActionBase):
             own = hostvars[name]
             hosts[name] = own[DESCRIBED] if DESCRIBED in own else _left_out(own)
         planned = site_plan.plan(members, list(task_vars.get('ansible_play_hosts_all') or []), hosts)
-        result.update(changed=False, settings=planned['hosts'].get(task_vars['inventory_hostname'], {}), tls=planned['tls'])
+        result.update(changed=False, settings=planned['hosts'].get(task_vars['inventory_hostname'], {}), tls=planned['tls'],
+                      database_tls=planned['database_tls'])
         if planned['problems']:
             result.update(failed=True, msg='%s No host was changed.' % ' '.join(planned['problems']))
         return result

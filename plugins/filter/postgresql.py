@@ -17,4 +17,5 @@ class FilterModule(object):
     def filters(self):
         return {
             'postgresql_problems': settings_filter(postgresql_settings.problems),
+            'postgresql_tls_names': postgresql_settings.tls_names,
         }

@@ -17,10 +17,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.temporalops.temporal.plugins.module_utils import tls_certs
 
 
-def tls_problems(cert, ca, key, names, labels):
+def tls_problems(cert, ca, key, names, labels, serves_only=False):
     if not tls_certs.HAS_CRYPTOGRAPHY:
         raise AnsibleFilterError('tls_problems needs the Python library cryptography on the controller.')
-    return tls_certs.problems(labels, ca, cert, key, list(names or []), datetime.datetime.now(datetime.timezone.utc))
+    return tls_certs.problems(labels, ca, cert, key, list(names or []), datetime.datetime.now(datetime.timezone.utc),
+                              serves_only=serves_only)
 
 
 class FilterModule(object):

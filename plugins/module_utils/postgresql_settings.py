@@ -47,10 +47,24 @@ def _name(value, reserved):
     return NAME.fullmatch(_text(value)) is not None and value not in reserved
 
 
-def problems(settings, reserved_users, reserved_databases, managed_settings):
+def hba_type(settings):
+    """The pg_hba.conf connection type of the entries: as set, else hostssl with a certificate of
+    the role's (TLS only then) and host without."""
+    return settings['temporal_postgresql_hba_connection_type'] or ('hostssl' if settings['temporal_postgresql_tls_cert'] else 'host')
+
+
+def tls_names(listen_addresses):
+    """What the server certificate must carry: the addresses and names PostgreSQL listens on that
+    clients on other hosts dial ('*' names none, loopback is not dialled from elsewhere)."""
+    return [_text(name) for name in listen_addresses if _text(name) not in ('*', 'localhost', '127.0.0.1', '::1')]
+
+
+def problems(settings, reserved_users, reserved_databases, managed_settings, tls_settings=()):
     """Every problem of SETTINGS, one message each in the order of the checks; empty: good.
     RESERVED_USERS and RESERVED_DATABASES are the names neither may take; MANAGED_SETTINGS the
-    postgresql.conf parameters temporal_postgresql_settings may not set."""
+    postgresql.conf parameters temporal_postgresql_settings may not set, and TLS_SETTINGS those it
+    may not set when the role serves a certificate of its own. The certificate itself is judged
+    by tls_problems (it needs the time of the run)."""
     found = []
 
     def check(valid, message):
@@ -101,7 +115,11 @@ def problems(settings, reserved_users, reserved_databases, managed_settings):
     check(not not_hosts,
           'temporal_postgresql_allowed_hosts takes IPv4/IPv6 addresses or CIDRs (such as 10.0.0.5, 10.0.0.0/24, fd00::/64);'
           " invalid: %s. Host names would make PostgreSQL depend on reverse DNS: give the servers' addresses." % _text(not_hosts))
-    check(settings['temporal_postgresql_auth_method'] != 'cert' or settings['temporal_postgresql_hba_connection_type'] == 'hostssl',
+    tls = bool(settings['temporal_postgresql_tls_cert'])
+    check(tls == bool(settings['temporal_postgresql_tls_key']),
+          'temporal_postgresql_tls_cert and temporal_postgresql_tls_key come together (the certificate PostgreSQL serves and'
+          ' its key); only %s is set.' % ('temporal_postgresql_tls_cert' if tls else 'temporal_postgresql_tls_key'))
+    check(settings['temporal_postgresql_auth_method'] != 'cert' or hba_type(settings) == 'hostssl',
           'temporal_postgresql_auth_method=cert needs temporal_postgresql_hba_connection_type=hostssl (client certificates come with TLS).')
     conf = settings['temporal_postgresql_settings']
     not_parameters = [key for key in conf if not PARAMETER.fullmatch(_text(key))]
@@ -112,6 +130,10 @@ def problems(settings, reserved_users, reserved_databases, managed_settings):
     check(not managed,
           'temporal_postgresql_settings cannot set %s: listen_addresses, port and max_connections have their own'
           ' temporal_postgresql_* variables, and the role needs the others as Debian sets them.' % _text(managed))
+    served = [key for key in conf if tls and key in tls_settings]
+    check(not served,
+          'temporal_postgresql_settings cannot set %s with temporal_postgresql_tls_cert: the role serves that certificate.'
+          % _text(served))
     # Strings, numbers and booleans (a bool is a number) only; strings on one line.
     not_scalar = [key for key, value in conf.items() if not isinstance(value, (str, numbers.Number))]
     multiline = [key for key, value in conf.items() if isinstance(value, str) and LINE_BREAK.search(value)]

@@ -220,9 +220,11 @@ EXPIRATION_CHECKS = {'warningWindow': '720h', 'errorWindow': '168h', 'checkInter
 
 
 def tls_files(config_dir):
-    """Where the role writes the node's TLS files: {ca, client_ca, cert, key}."""
+    """Where the role writes the node's TLS files: {ca, client_ca, cert, key}, and db_ca (the CA
+    of temporal_server_db_tls_ca, which verifies the database)."""
     base = '%s/%s' % (config_dir.rstrip('/'), TLS_DIR)
-    return {'ca': base + '/ca.pem', 'client_ca': base + '/client-ca.pem', 'cert': base + '/node.pem', 'key': base + '/node-key.pem'}
+    return {'ca': base + '/ca.pem', 'client_ca': base + '/client-ca.pem', 'cert': base + '/node.pem', 'key': base + '/node-key.pem',
+            'db_ca': base + '/db-ca.pem'}
 
 
 def tls_names(internode_name, client_host, broadcast_address, frontend_address, extra):

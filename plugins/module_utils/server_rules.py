@@ -416,8 +416,15 @@ def _tls_pair(settings, config, units):
             ' and its key), or neither.')
 
 
+def _db_ca_once(settings, config, units):
+    if not (settings.get('temporal_server_db_tls_ca') and settings['temporal_server_db_tls_ca_file']):
+        return None
+    return ('temporal_server_db_tls_ca and temporal_server_db_tls_ca_file both give the CA that verifies the database:'
+            ' set one of them.')
+
+
 def _tls_enabled(settings, config, units):
-    if _flag(settings, 'temporal_server_db_tls_enabled') or not ''.join(_text(settings[name]) for name in (
+    if _flag(settings, 'temporal_server_db_tls_enabled') or settings.get('temporal_server_db_tls_ca') or not ''.join(_text(settings[name]) for name in (
             'temporal_server_db_tls_ca_file', 'temporal_server_db_tls_cert_file', 'temporal_server_db_tls_key_file',
             'temporal_server_db_tls_server_name')):
         return None
@@ -600,7 +607,7 @@ def _health_timeout(settings, config, units):
 # In the order of the role's messages (tasks/validate.yml printed them so before).
 _RULES = (_version, _upgrade_path, _db_plugin, _history_shards, _services, _metrics_split_ports, _port_range,
           _ports_used_twice, _bind_addresses, _service_bind_keys, _broadcast_address, _metrics_ip, _frontend_address,
-          _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _tls_enabled, _server_tls,
+          _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _db_ca_once, _tls_enabled, _server_tls,
           _tls_overrides, _tls_refresh_interval, _insecure, _authorization, _sqlite_files,
           _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval, _namespaces, _store_plugins,
           _archival, _public_client, _health_timeout)

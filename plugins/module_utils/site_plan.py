@@ -6,7 +6,8 @@
 """What playbooks/site.yml works out for each host from the inventory: which address each node
 of a cluster joins and binds, which frontends the balancer lists, where the server role's own
 calls, the UIs and the workers reach a frontend, which hosts the database admits and where the
-servers find it. Only what a host leaves unset is filled in.
+servers find it, on which addresses the database listens, and whether the site's CA issues the
+database's certificate. Only what a host leaves unset is filled in.
 
 A pure function of the groups, the hosts in the run and what each host set and gathered
 (plugins/action/site_plan.py collects it), so its rules run under pytest.
@@ -28,7 +29,8 @@ SETTINGS = (
     'temporal_balancer_listen_address', 'temporal_balancer_grpc_port', 'temporal_balancer_backends',
     'temporal_balancer_http_backends',
     'temporal_ui_frontend_address', 'temporal_worker_defaults', 'temporal_postgresql_allowed_hosts',
-    'temporal_server_insecure', 'temporal_server_tls_cert',
+    'temporal_server_insecure', 'temporal_server_tls_cert', 'temporal_postgresql_listen_addresses',
+    'temporal_postgresql_tls_cert',
 )
 
 ANY = ('0.0.0.0', '::')
@@ -155,6 +157,9 @@ def plan(groups, in_play, hosts):
                                  ' address of %s (--limit?): include them, or set temporal_postgresql_allowed_hosts.'
                                  % (name, ', '.join(unknown))))
             out[name]['temporal_postgresql_allowed_hosts'] = [address[n] for n in servers]
+        # Only where the servers dial it (and loopback for its own tools), not every interface.
+        if 'temporal_postgresql_listen_addresses' not in settings[name] and address[name]:
+            out[name]['temporal_postgresql_listen_addresses'] = ['localhost', address[name]]
     for name in servers:
         if database and 'temporal_server_db_host' not in settings[name]:
             if not address[database]:
@@ -164,8 +169,9 @@ def plan(groups, in_play, hosts):
             out[name]['temporal_server_db_host'] = address[database]
 
     # Only what a host of this run needs stops it.
+    tls = site_issues_tls(servers, settings)
     return {'hosts': out, 'problems': [message for needing, message in problems if set(needing) & set(in_play)],
-            'tls': site_issues_tls(servers, settings)}
+            'tls': tls, 'database_tls': tls and bool(database) and not settings[database].get('temporal_postgresql_tls_cert')}
 
 
 def site_issues_tls(servers, settings):

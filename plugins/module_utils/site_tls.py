@@ -13,6 +13,10 @@ each host of the run said it needs (its __temporal_site_tls fact):
           server hosts' certificates (site_plan.site_issues_tls); with the user's own PKI for
           the servers, the clients' certificates are the user's too. A host's UI and workers
           share its certificate.
+  database  the names the certificate of its PostgreSQL must carry; [] when it needs none (not
+          a database host, a certificate of its own, or no site TLS)
+  db_ca   whether its server verifies the site's database with the nodes' CA (it found the
+          database through the site and set no database TLS of its own)
 
 An operator's client certificate stays
 beside the CA on the controller, for the CLI and SDKs run from there. Pure, tested with pytest."""
@@ -24,10 +28,12 @@ __metaclass__ = type
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_cluster import client_host
+from ansible_collections.temporalops.temporal.plugins.module_utils.postgresql_settings import tls_names as tls_listen_names
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import tls_names
 
 OPERATOR = 'operator'
 CLIENT_SUFFIX = '-client'
+DATABASE_SUFFIX = '-postgresql'
 
 
 def _yes(value):
@@ -47,15 +53,25 @@ def client_name(host):
     return '%s%s' % (host, CLIENT_SUFFIX)
 
 
-def certificates(described):
-    """The pki action's certificates: [{name, names, usage}], nodes first, then the clients.
+def database_name(host):
+    """The name of the certificate HOST's PostgreSQL serves (and of its files on the controller)."""
+    return '%s%s' % (host, DATABASE_SUFFIX)
 
-    DESCRIBED is {host: {'node': [names], 'ui': bool, 'worker': bool}} of the hosts in the run."""
+
+def certificates(described):
+    """The pki action's certificates: [{name, names, usage}], nodes first (the databases' from
+    the nodes' CA too, which the servers verify them with), then the clients.
+
+    DESCRIBED is {host: {'node': [names], 'database': [names], 'ui': bool, 'worker': bool}} of the
+    hosts in the run."""
     wanted = []
     for host in sorted(described):
         names = list((described[host] or {}).get('node') or [])
         if names:
             wanted.append({'name': host, 'names': names, 'usage': 'node'})
+        names = list((described[host] or {}).get('database') or [])
+        if names:
+            wanted.append({'name': database_name(host), 'names': names, 'usage': 'node'})
     for host in sorted(described):
         if (described[host] or {}).get('ui') or (described[host] or {}).get('worker'):
             wanted.append({'name': client_name(host), 'names': [], 'usage': 'client'})
@@ -67,16 +83,21 @@ def certificates(described):
 DEFAULTS = {'temporal_server_tls_internode_name': 'temporal-internode', 'temporal_server_bind_on_ip': '127.0.0.1'}
 
 
-def needs(host, groups, site_issues_tls, settings):
+def needs(host, groups, site_issues_tls, settings, database_tls=False):
     """What HOST needs of the site's CAs, as certificates() takes it: {'node': [names], 'ui': bool,
-    'worker': bool}.
+    'worker': bool, 'database': [names], 'db_ca': bool}.
 
     GROUPS is the inventory's {group: [hosts]}; SITE_ISSUES_TLS whether the site issues the server
     hosts' certificates (site_plan); SETTINGS the host's settings (one that is unset may be absent
     or None). A server host needs a certificate unless it gives its own or serves plaintext on
     purpose: its names are the internode name, the address its own calls dial, its broadcast and
     frontend addresses, its extra names, its inventory name and localhost. Its UI and workers need
-    a client certificate when the site issues TLS and they bring none of their own."""
+    a client certificate when the site issues TLS and they bring none of their own.
+
+    DATABASE_TLS (site_plan) says the site issues its database's certificate: a database host
+    without one of its own then needs one for the addresses it listens on, its inventory name
+    and localhost; a server host that found the database through the site (no
+    temporal_server_db_host of its own) and set no database TLS verifies it with the nodes' CA."""
     def setting(name, default=None):
         value = settings.get(name)
         return DEFAULTS.get(name, default) if value is None else value
@@ -93,9 +114,18 @@ def needs(host, groups, site_issues_tls, settings):
                          list(setting('temporal_server_tls_names', []) or []) + [host, 'localhost'])
     worker_tls_given = 'tls' in (setting('temporal_worker_defaults', {}) or {}) or any(
         'tls' in (instance or {}) for instance in setting('temporal_worker_instances', []) or [])
+    database = []
+    if database_tls and member('temporal_database') and not settings.get('temporal_postgresql_tls_cert'):
+        database = [name for name in tls_listen_names(setting('temporal_postgresql_listen_addresses', []) or [])
+                    + [host, 'localhost'] if name]
+        database = [name for index, name in enumerate(database) if name not in database[:index]]
+    own_db_tls = settings.get('temporal_server_db_host') or _yes(settings.get('temporal_server_db_tls_enabled')) or any(
+        settings.get(name) for name in ('temporal_server_db_tls_ca', 'temporal_server_db_tls_ca_file'))
     return {'node': node,
             'ui': bool(site_issues_tls) and member('temporal_ui') and not _yes(settings.get('temporal_ui_tls_enabled')),
-            'worker': bool(site_issues_tls) and member('temporal_worker') and not worker_tls_given}
+            'worker': bool(site_issues_tls) and member('temporal_worker') and not worker_tls_given,
+            'database': database,
+            'db_ca': bool(database_tls) and member('temporal_server') and not own_db_tls}
 
 
 def host_settings(results, host, needed, worker_defaults):
@@ -104,13 +134,19 @@ def host_settings(results, host, needed, worker_defaults):
 
     A server node gets both CAs (the clients' one verifies the frontend's clients), its certificate
     and key; a UI and workers that need one get the host's client certificate and the nodes' CA
-    (it verifies the servers). Settings HOST does not take are absent."""
+    (it verifies the servers). A database host gets its PostgreSQL's certificate and key, and a
+    server that verifies the site's database the nodes' CA. Settings HOST does not take are absent."""
     nodes, clients = results
     taken = {}
     own = (nodes.get('certificates') or {}).get(host)
     if own:
         taken.update(temporal_server_tls_ca=nodes['ca'], temporal_server_tls_client_ca=clients['ca'],
                      temporal_server_tls_cert=own['cert'], temporal_server_tls_key=own['key'])
+    database = (nodes.get('certificates') or {}).get(database_name(host))
+    if database:
+        taken.update(temporal_postgresql_tls_cert=database['cert'], temporal_postgresql_tls_key=database['key'])
+    if needed.get('db_ca') and nodes.get('ca'):
+        taken['temporal_server_db_tls_ca'] = nodes['ca']
     client = (clients.get('certificates') or {}).get(client_name(host))
     if client and needed.get('ui'):
         taken.update(temporal_ui_tls_enabled=True, temporal_ui_tls_ca=nodes['ca'], temporal_ui_tls_cert=client['cert'],

@@ -144,18 +144,20 @@ def _when(value):
     return value.strftime('%Y-%m-%d %H:%M UTC')
 
 
-def problems(settings, ca_pem, cert_pem, key_pem, names, now):
+def problems(settings, ca_pem, cert_pem, key_pem, names, now, serves_only=False):
     """What is wrong with a CA, a certificate and its key, one message per problem.
 
     SETTINGS names the three in the messages ({'ca': ..., 'cert': ..., 'key': ...}: the settings,
     with the host). NAMES are the names and addresses others reach the certificate's holder by.
-    KEY_PEM None checks a certificate alone (a CA, given as its own CA)."""
+    KEY_PEM None checks a certificate alone (a CA, given as its own CA); CA_PEM None checks no
+    CA (the holder's clients bring theirs). A certificate that SERVES_ONLY (a database's) needs
+    serverAuth only; otherwise a node both serves and connects with it."""
     found = []
+    cas = []
     try:
-        cas = load_certificates(ca_pem)
+        cas = [] if ca_pem is None else load_certificates(ca_pem)
     except ValueError as e:
         found.append('%s %s' % (settings['ca'], e))
-        cas = []
     for ca in cas:
         if not (now >= _not_before(ca) and now <= _not_after(ca)):
             found.append('%s: the CA certificate %s is valid from %s to %s, not now (%s)' % (
@@ -180,7 +182,11 @@ def problems(settings, ca_pem, cert_pem, key_pem, names, now):
     except ValueError as e:
         found.append('%s %s' % (settings['key'], e))
     usages = _usages(cert)
-    if key_pem is not None and usages is not None and not {ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH} <= set(usages):
+    if serves_only and usages is not None and ExtendedKeyUsageOID.SERVER_AUTH not in usages:
+        found.append('%s: the certificate must allow serverAuth (extendedKeyUsage): clients verify the server by it'
+                     % settings['cert'])
+    elif not serves_only and key_pem is not None and usages is not None and not {
+            ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH} <= set(usages):
         found.append('%s: the certificate must allow both serverAuth and clientAuth (extendedKeyUsage): a node serves and'
                      ' connects with it' % settings['cert'])
     if cas and not _chains_to(chain, cas):

@@ -19,7 +19,8 @@ description:
     leaves unset is returned.
   - The nodes of a cluster (several server hosts, or one behind a balancer) join and bind on their host's address. The
     balancer lists every frontend. The server role's own calls, the UIs and the workers reach the frontends through the
-    balancer, else through a server host's frontend. The database admits the server hosts, which use its address.
+    balancer, else through a server host's frontend. The database admits the server hosts, which use its address, and
+    listens on that address and C(localhost) only.
   - It fails, naming the host and the setting that avoids it, when the run (C(--limit)) leaves out a host whose address
     or frontend another host needs.
   - The playbook's internals; other playbooks set the roles' settings themselves.
@@ -61,7 +62,7 @@ ansible_facts:
           C(temporal_server_broadcast_address), C(temporal_server_bind_on_ip), C(temporal_server_frontend_address),
           C(temporal_server_db_host), C(temporal_balancer_backends), C(temporal_balancer_http_backends),
           C(temporal_balancer_listen_address), C(temporal_ui_frontend_address), C(temporal_worker_defaults),
-          C(temporal_postgresql_allowed_hosts).
+          C(temporal_postgresql_allowed_hosts), C(temporal_postgresql_listen_addresses).
       type: dict
       sample:
         temporal_server_broadcast_address: 10.0.0.11
@@ -73,6 +74,13 @@ tls:
     - Whether the site's own CA issues the certificate of a server host of the inventory (one that gives no
       C(temporal_server_tls_cert) and does not set C(temporal_server_insecure)). The UIs and workers that give no TLS of
       their own then get client certificates.
+  returned: success
+  type: bool
+database_tls:
+  description:
+    - Whether the site's own CA also issues the certificate of the database (the first host of C(temporal_database)),
+      as it does when it issues the server hosts' and the database gives no C(temporal_postgresql_tls_cert). The server
+      hosts that find the database through the site then verify it with the nodes' CA.
   returned: success
   type: bool
 msg:

@@ -200,6 +200,10 @@ def test_database_tls():
                                                         "sslinline": "false"}
     cfg = config_parsed(temporal_server_db_tls_enabled=True, temporal_server_db_tls_verify_host=False)
     assert sql(cfg, "default")["tls"] == {"enabled": True, "enableHostVerification": False}
+    # A CA given as text turns TLS on and is read from the role's TLS directory, verifying the name too.
+    cfg = config_parsed(temporal_server_db_tls_ca="-----BEGIN CERTIFICATE-----\n...")
+    for store in ("default", "visibility"):
+        assert sql(cfg, store)["tls"] == {"enabled": True, "enableHostVerification": True, "caFile": "/etc/temporal/tls/db-ca.pem"}
 
 
 def test_listeners_bind_and_broadcast():

@@ -134,10 +134,12 @@ def pki_text(path):
 
 
 def node_tls_vars(host):
-    """The TLS settings site.yml gave the server node HOST, for a play of the preset alone."""
+    """The TLS settings site.yml gave the server node HOST, for a play of the preset alone: its own,
+    and the nodes' CA, which verifies the database."""
     name = host_name(host)
     return {"temporal_server_tls_ca": pki_text("nodes/ca.pem"), "temporal_server_tls_client_ca": pki_text("clients/ca.pem"),
-            "temporal_server_tls_cert": pki_text("nodes/%s.pem" % name), "temporal_server_tls_key": pki_text("nodes/%s-key.pem" % name)}
+            "temporal_server_tls_cert": pki_text("nodes/%s.pem" % name), "temporal_server_tls_key": pki_text("nodes/%s-key.pem" % name),
+            "temporal_server_db_tls_ca": pki_text("nodes/ca.pem")}
 
 
 def ui_tls_vars(host):

@@ -36,7 +36,8 @@ CASES = [
     pytest.param({"temporal_server_db_port": 1, "temporal_server_db_connect_timeout": 5},
                  ["temporal_server_db_port: nothing answers on"], id="unreachable-database"),
     pytest.param({"temporal_server_num_history_shards": 8}, ["was initialised with 4 history shards"], id="changed-shards"),
-    pytest.param({"temporal_server_db_tls_enabled": True, "temporal_server_db_tls_ca_file": "/etc/temporal/missing-ca.pem"},
+    pytest.param({"temporal_server_db_tls_enabled": True, "temporal_server_db_tls_ca": "",
+                  "temporal_server_db_tls_ca_file": "/etc/temporal/missing-ca.pem"},
                  ["temporal_server_db_tls_ca_file /etc/temporal/missing-ca.pem does not exist on"], id="missing-tls-file"),
     pytest.param({"temporal_server_dynamic_config": {"limit.maxIDLength": "very long"}},
                  ["temporal_server_dynamic_config is refused by temporal-server"], id="dynamic-config-wrong-type"),
@@ -107,3 +108,16 @@ def test_bad_tls_input_is_refused_naming_the_setting_and_the_host(present, tmp_p
     output = assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), phrases[0], both)
     for phrase in phrases[1:]:
         assert phrase in output, (phrase, output[-3000:])
+
+
+def test_bad_database_tls_input_is_refused_naming_the_setting_and_the_host(database, tmp_path, both):
+    """The database's certificate with a key of another pair, listening on an address the
+    certificate does not carry: both named with the host in one run, before anything changes."""
+    label = "(%s)" % host_name(database)
+    settings = {"temporal_components": ["postgresql"],
+                "temporal_postgresql_tls_cert": pki_text("nodes/%s-postgresql.pem" % host_name(database)),
+                "temporal_postgresql_tls_key": tls_certs().new_key(),
+                "temporal_postgresql_listen_addresses": ["localhost", "10.9.9.9"]}
+    assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=database),
+                   ["temporal_postgresql_tls_key %s: the key does not match the certificate" % label,
+                    "temporal_postgresql_tls_cert %s: the certificate does not carry 10.9.9.9" % label], both)

@@ -7,6 +7,7 @@ restart."""
 import datetime
 import json
 import os
+import re
 import ssl
 import subprocess
 import time
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+import yaml
 
 import conftest
 from conftest import (NODE_TLS_DIR, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SERVER_HOSTS, container_address,
@@ -186,3 +188,55 @@ def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is
     assert now[lost] not in ("0", pids.pop(lost)), now
     assert dict((name, now[name]) for name in pids) == pids
     print("served %s, then %s after the renewal, %s" % (before, after, "same PIDs: %s" % pids))
+
+
+# A client's first message to PostgreSQL: with "ssl", the SSLRequest (the server answers S to go
+# on in TLS); else a plaintext StartupMessage for the Temporal role, which the server answers
+# with an ErrorResponse (E) when no pg_hba.conf entry admits it.
+PG_PROBE = r"""
+import socket, struct, sys
+sock = socket.create_connection((sys.argv[1], 5432), timeout=10)
+if sys.argv[2] == "ssl":
+    sock.sendall(struct.pack("!ii", 8, 80877103))
+    print(sock.recv(1).decode())
+else:
+    body = b"user\0temporal\0database\0temporal\0\0"
+    sock.sendall(struct.pack("!ii", 8 + len(body), 196608) + body)
+    print(sock.recv(4096).decode("latin-1").replace("\0", " "))
+"""
+
+
+def served_database_serial(address):
+    shown = subprocess.run("openssl s_client -starttls postgres -connect %s:5432 -CAfile %s </dev/null 2>/dev/null"
+                           " | openssl x509 -noout -serial" % (address, NODES_CA),
+                           shell=True, capture_output=True, text=True, check=False, timeout=30)
+    return shown.stdout.strip().replace("serial=", "")
+
+
+def test_the_database_admits_the_servers_over_verified_tls_only(present, database):
+    """The database serves the certificate the site issued it (after the renewal above: the renewed
+    one, taken with a reload), listens on its own address and loopback only, and admits the server
+    hosts over TLS only: every connection of the Temporal role is encrypted (the control: there
+    are some), and a node's plaintext attempt is refused, beside its TLS request that is answered.
+    The servers verify it (verify-full) with the nodes' CA the site gave them."""
+    address = container_address(database)
+    assert served_database_serial(address) == tls_certs().serial(conftest.pki_text("nodes/%s-postgresql.pem" % host_name(database)))
+    psql = "runuser -u postgres -- psql -Atc %s"
+    assert database.check_output(psql % conftest.shell_quote("SHOW listen_addresses")) == "localhost,%s" % address
+    connections = database.check_output(psql % conftest.shell_quote(
+        "SELECT count(*), bool_and(ssl) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE usename = 'temporal'"))
+    count, all_ssl = connections.split("|")
+    assert int(count) > 0 and all_ssl == "t", connections
+    entries = [line for line in database.check_output("sed -n '/BEGIN temporalops/,/END temporalops/p' %s" % database.check_output(
+        psql % conftest.shell_quote("SHOW hba_file"))).splitlines() if not line.startswith("#")]
+    assert len(entries) == len(conftest.SERVER_HOSTS) and all(line.startswith("hostssl ") for line in entries), entries
+    probe = "python3 -c %s %s %%s" % (conftest.shell_quote(PG_PROBE), address)
+    assert present.check_output(probe % "ssl") == "S"
+    refused = present.check_output(probe % "plain")
+    assert refused.startswith("E") and "no pg_hba.conf entry" in refused and "no encryption" in refused, refused
+    # The server's own Go-template actions ({{ env ... }}) are no YAML: out of the way first.
+    config = yaml.safe_load(re.sub(r"\{\{.*?\}\}", "x", present.file("/etc/temporal/temporal-server.yaml").content_string))
+    for store in ("default", "visibility"):
+        assert config["persistence"]["datastores"][store]["sql"]["tls"] == {
+            "enabled": True, "enableHostVerification": True, "caFile": NODE_TLS_DIR + "/db-ca.pem"}
+    assert present.file(NODE_TLS_DIR + "/db-ca.pem").content_string == conftest.pki_text("nodes/ca.pem")

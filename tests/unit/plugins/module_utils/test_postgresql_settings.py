@@ -32,12 +32,13 @@ VARS = _load('vars/main.yml')
 RESERVED_USERS = VARS['__temporal_postgresql_reserved_users']
 RESERVED_DATABASES = VARS['__temporal_postgresql_reserved_databases']
 MANAGED = VARS['__temporal_postgresql_managed_settings']
+TLS_SETTINGS = VARS['__temporal_postgresql_tls_settings']
 USERS = ', '.join(RESERVED_USERS)
 DATABASES = ', '.join(RESERVED_DATABASES)
 
 
 def problems(**overrides):
-    return postgresql_settings.problems(dict(DEFAULTS, **overrides), RESERVED_USERS, RESERVED_DATABASES, MANAGED)
+    return postgresql_settings.problems(dict(DEFAULTS, **overrides), RESERVED_USERS, RESERVED_DATABASES, MANAGED, TLS_SETTINGS)
 
 
 def test_the_defaults_with_a_password_are_good():
@@ -109,6 +110,32 @@ def test_good_addresses_names_and_settings():
 ])
 def test_each_check_tells_its_problem(overrides, message):
     assert problems(**overrides) == [message]
+
+
+def test_a_certificate_comes_with_its_key_and_makes_the_entries_tls_only():
+    given = {'temporal_postgresql_tls_cert': 'PEM', 'temporal_postgresql_tls_key': 'given'}
+    assert problems(**given) == []
+    assert postgresql_settings.hba_type(dict(DEFAULTS, **given)) == 'hostssl'
+    assert postgresql_settings.hba_type(DEFAULTS) == 'host'
+    assert postgresql_settings.hba_type(dict(DEFAULTS, temporal_postgresql_hba_connection_type='host', **given)) == 'host'
+    # cert authentication with the entries TLS only because a certificate is given.
+    assert problems(temporal_postgresql_auth_method='cert', **given) == []
+    assert problems(temporal_postgresql_tls_cert='PEM') == [
+        'temporal_postgresql_tls_cert and temporal_postgresql_tls_key come together (the certificate PostgreSQL serves and its'
+        ' key); only temporal_postgresql_tls_cert is set.']
+    assert problems(temporal_postgresql_tls_key='given')[0].endswith('only temporal_postgresql_tls_key is set.')
+
+
+def test_the_ssl_files_are_the_roles_only_when_it_serves_a_certificate():
+    own = {'temporal_postgresql_settings': {'ssl_cert_file': '/etc/ssl/db.pem', 'ssl': True, 'work_mem': '8MB'}}
+    assert problems(**own) == []
+    assert problems(temporal_postgresql_tls_cert='PEM', temporal_postgresql_tls_key='given', **own) == [
+        "temporal_postgresql_settings cannot set ['ssl_cert_file', 'ssl'] with temporal_postgresql_tls_cert: the role serves"
+        ' that certificate.']
+
+
+def test_the_certificate_names_what_other_hosts_dial():
+    assert postgresql_settings.tls_names(['*', 'localhost', '127.0.0.1', '::1', '10.0.0.5', 'db.example']) == ['10.0.0.5', 'db.example']
 
 
 def test_every_problem_at_once_in_the_order_of_the_checks():

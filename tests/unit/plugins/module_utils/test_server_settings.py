@@ -153,6 +153,9 @@ RULES = [
     pytest.param({S + 'db_tls_ca_file': '/etc/temporal/ca.pem'}, None,
                  'temporal_server_db_tls_* files or server name are set but temporal_server_db_tls_enabled is false:'
                  ' set it to true, or clear them.', id='tls-off'),
+    pytest.param({S + 'db_tls_ca': 'PEM', S + 'db_tls_ca_file': '/etc/temporal/ca.pem'}, None,
+                 'temporal_server_db_tls_ca and temporal_server_db_tls_ca_file both give the CA that verifies the database:'
+                 ' set one of them.', id='db-ca-twice'),
     pytest.param({S + 'tls_cert': 'CERT', S + 'tls_key': 'given'}, None,
                  'temporal_server_tls_ca, temporal_server_tls_cert and temporal_server_tls_key go together (TLS needs the CA,'
                  ' the certificate and its key); only temporal_server_tls_cert and temporal_server_tls_key are set.',
@@ -226,6 +229,10 @@ RULES = [
 @pytest.mark.parametrize(('overrides', 'cfg', 'message'), RULES)
 def test_each_check_word_for_word(overrides, cfg, message):
     assert problems(cfg, **overrides) == [message]
+
+
+def test_a_database_ca_as_text_turns_database_tls_on():
+    assert problems(**{S + 'db_tls_ca': 'PEM', S + 'db_tls_server_name': 'db.example'}) == []
 
 
 def test_tls_and_authorization_or_the_insecure_setting_open_a_listener_beyond_loopback():

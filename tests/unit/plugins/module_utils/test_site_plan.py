@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.site_plan import plan
-from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import certificates
+from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import certificates, host_settings, needs
 
 ADDRESSES = {'db': '10.0.0.5', 'n1': '10.0.0.11', 'n2': '10.0.0.12', 'n3': '10.0.0.13'}
 
@@ -38,7 +38,8 @@ def test_each_node_of_a_cluster_joins_and_binds_on_its_address_behind_the_balanc
         'temporal_balancer_listen_address': '10.0.0.5',
         'temporal_ui_frontend_address': '10.0.0.5:7233',
         'temporal_worker_defaults': {'address': '10.0.0.5:7233'},
-        'temporal_postgresql_allowed_hosts': ['10.0.0.11', '10.0.0.12', '10.0.0.13']}
+        'temporal_postgresql_allowed_hosts': ['10.0.0.11', '10.0.0.12', '10.0.0.13'],
+        'temporal_postgresql_listen_addresses': ['localhost', '10.0.0.5']}
 
 
 def test_what_the_inventory_sets_is_kept_and_followed():
@@ -48,7 +49,7 @@ def test_what_the_inventory_sets_is_kept_and_followed():
             'temporal_server_frontend_address': 'temporal.internal:7233', 'temporal_server_db_host': 'pg.internal'},
         db={'temporal_balancer_listen_address': '10.9.9.9', 'temporal_balancer_grpc_port': 7400,
             'temporal_worker_defaults': {}, 'temporal_ui_frontend_address': 'ui.internal:7233',
-            'temporal_postgresql_allowed_hosts': ['10.0.0.0/24']}))
+            'temporal_postgresql_allowed_hosts': ['10.0.0.0/24'], 'temporal_postgresql_listen_addresses': ['*']}))
     assert planned['problems'] == []
     assert planned['hosts']['n1'] == {
         'temporal_server_bind_on_ip': '192.168.1.11', 'temporal_server_frontend_address': '10.9.9.9:7400',
@@ -119,8 +120,8 @@ def test_a_ui_without_a_balancer_needs_the_first_server_hosts_facts():
 
 
 def test_hosts_outside_the_groups_and_empty_groups_get_nothing():
-    assert plan({}, [], {}) == {'hosts': {}, 'problems': [], 'tls': False}
-    assert plan({'temporal_ui': ['db']}, ['db'], hosts()) == {'hosts': {'db': {}}, 'problems': [], 'tls': False}
+    assert plan({}, [], {}) == {'hosts': {}, 'problems': [], 'tls': False, 'database_tls': False}
+    assert plan({'temporal_ui': ['db']}, ['db'], hosts()) == {'hosts': {'db': {}}, 'problems': [], 'tls': False, 'database_tls': False}
 
 
 def run_action(task_vars):
@@ -187,3 +188,31 @@ def test_nodes_get_their_names_clients_a_client_certificate_and_the_operator_one
                       {'name': 'db-client', 'names': [], 'usage': 'client'},
                       {'name': 'operator', 'names': [], 'usage': 'client'}]
     assert certificates({'n1': {'node': [], 'ui': False, 'worker': False}}) == []
+
+
+def test_the_site_issues_the_databases_certificate_with_the_servers_and_they_verify_it_with_the_nodes_ca():
+    assert plan(cluster(), list(ADDRESSES), hosts())['database_tls'] is True
+    assert plan(cluster(), list(ADDRESSES), hosts(db={'temporal_postgresql_tls_cert': 'PEM'}))['database_tls'] is False
+    plaintext = dict((name, {'temporal_server_insecure': True}) for name in ('n1', 'n2', 'n3'))
+    assert plan(cluster(), list(ADDRESSES), hosts(**plaintext))['database_tls'] is False
+    assert plan(cluster(temporal_database=[]), list(ADDRESSES), hosts())['database_tls'] is False
+
+    layout = cluster()
+    database = needs('db', layout, True, {'temporal_postgresql_listen_addresses': ['localhost', '10.0.0.5']}, database_tls=True)
+    assert (database['database'], database['db_ca']) == (['10.0.0.5', 'db', 'localhost'], False)
+    assert needs('db', layout, True, {'temporal_postgresql_tls_cert': 'PEM'}, database_tls=True)['database'] == []
+    assert needs('n1', layout, True, {}, database_tls=True)['db_ca'] is True
+    assert needs('n1', layout, True, {}, database_tls=False)['db_ca'] is False
+    for own in ({'temporal_server_db_host': 'pg.internal'}, {'temporal_server_db_tls_enabled': 'yes'},
+                {'temporal_server_db_tls_ca_file': '/etc/ssl/pg.pem'}, {'temporal_server_db_tls_ca': 'PEM'}):
+        assert needs('n1', layout, True, own, database_tls=True)['db_ca'] is False, own
+
+    wanted = certificates({'db': {'node': [], 'database': ['10.0.0.5', 'db', 'localhost']}, 'n1': {'node': ['10.0.0.11']}})
+    assert wanted == [{'name': 'db-postgresql', 'names': ['10.0.0.5', 'db', 'localhost'], 'usage': 'node'},
+                      {'name': 'n1', 'names': ['10.0.0.11'], 'usage': 'node'},
+                      {'name': 'operator', 'names': [], 'usage': 'client'}]
+    nodes = {'ca': 'NODES CA', 'certificates': {'db-postgresql': {'cert': 'DB CERT', 'key': 'DB KEY'}}}
+    assert host_settings([nodes, {'ca': 'CLIENTS CA', 'certificates': {}}], 'db', {'database': ['10.0.0.5']}, {}) == {
+        'temporal_postgresql_tls_cert': 'DB CERT', 'temporal_postgresql_tls_key': 'DB KEY'}
+    assert host_settings([nodes, {'ca': 'CLIENTS CA', 'certificates': {}}], 'n1', {'db_ca': True}, {}) == {
+        'temporal_server_db_tls_ca': 'NODES CA'}

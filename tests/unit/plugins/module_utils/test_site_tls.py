@@ -19,7 +19,7 @@ def test_a_server_node_needs_the_names_it_is_reached_by():
                                            'temporal_server_frontend_address': 'db:7233', 'temporal_server_tls_names': ['n1.example.com'],
                                            'temporal_ui_tls_enabled': None})
     assert described == {'node': ['temporal-internode', '127.0.0.1', '10.0.0.11', 'db', 'n1.example.com', 'n1', 'localhost'],
-                         'ui': True, 'worker': False}
+                         'ui': True, 'worker': False, 'database': [], 'db_ca': False}
 
 
 def test_unset_settings_take_the_roles_defaults():
@@ -43,8 +43,8 @@ def test_a_node_with_its_own_certificate_or_plaintext_on_purpose_needs_none():
 
 
 def test_clients_need_a_certificate_only_when_the_site_issues_tls_and_they_bring_none():
-    assert needs('db', GROUPS, True, {}) == {'node': [], 'ui': True, 'worker': True}
-    assert needs('db', GROUPS, False, {}) == {'node': [], 'ui': False, 'worker': False}
+    assert needs('db', GROUPS, True, {}) == {'node': [], 'ui': True, 'worker': True, 'database': [], 'db_ca': False}
+    assert needs('db', GROUPS, False, {}) == {'node': [], 'ui': False, 'worker': False, 'database': [], 'db_ca': False}
     assert needs('db', GROUPS, True, {'temporal_ui_tls_enabled': True})['ui'] is False
     assert needs('db', GROUPS, True, {'temporal_worker_defaults': {'tls': {'enabled': False}}})['worker'] is False
     assert needs('db', GROUPS, True, {'temporal_worker_instances': [{'name': 'a'}, {'name': 'b', 'tls': {}}]})['worker'] is False

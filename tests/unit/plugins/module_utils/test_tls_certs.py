@@ -192,6 +192,17 @@ def test_a_server_only_certificate_and_a_ca_that_is_no_ca_are_refused(ca, node):
     assert found[0] == 'temporal_server_tls_ca (node2): CN=node2 is not a CA certificate (its basicConstraints do not say CA:TRUE)'
 
 
+def test_a_database_certificate_needs_serving_only_and_no_ca(ca, node):
+    pg_labels = {'ca': 'unused', 'cert': 'temporal_postgresql_tls_cert (db)', 'key': 'temporal_postgresql_tls_key (db)'}
+    assert tls_certs.problems(pg_labels, None, node['cert'], node['key'], ['10.0.0.12'], NOW, serves_only=True) == []
+    client_only = tls_certs.issue(ca['cert'], ca['key'], node['key'], 'db', [], 'client', 365, NOW)
+    found = tls_certs.problems(pg_labels, None, client_only, node['key'], [], NOW, serves_only=True)
+    assert found == ['temporal_postgresql_tls_cert (db): the certificate must allow serverAuth (extendedKeyUsage): clients'
+                     ' verify the server by it']
+    found = tls_certs.problems(pg_labels, None, node['cert'], tls_certs.new_key(), ['10.0.0.99'], NOW, serves_only=True)
+    assert [message.split(':')[0] for message in found] == ['temporal_postgresql_tls_key (db)', 'temporal_postgresql_tls_cert (db)']
+
+
 def test_serials_read_as_openssl_prints_them():
     from unittest import mock
     with mock.patch.object(tls_certs, 'load_certificates') as load:
