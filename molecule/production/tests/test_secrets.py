@@ -29,14 +29,17 @@ def both(nodes, database):
     return nodes + [database]
 
 
-def test_private_keys_are_closed_to_others_and_the_cas_keys_never_leave_the_controller(present, both, server):
-    """The hunt finds the node's key where the role wrote it (the control); every file that holds a
-    key is root's and closed to others (a service reads it through its group); no host holds
-    either CA's key."""
+def test_private_keys_are_closed_to_others_and_the_cas_keys_never_leave_the_controller(present, both, server, database):
+    """The hunt finds the node's key and the database's where the roles wrote them (the controls);
+    every file that holds a key is closed to others: root's (a service reads it through its
+    group), or PostgreSQL's own key, postgres's and 0600; no host holds either CA's key."""
     markers = key_markers()
-    assert {"nodes/ca-key.pem", "clients/ca-key.pem", "clients/operator-key.pem"} <= set(markers), sorted(markers)
+    database_key = "nodes/%s-postgresql-key.pem" % conftest.host_name(database)
+    assert {"nodes/ca-key.pem", "clients/ca-key.pem", "clients/operator-key.pem", database_key} <= set(markers), sorted(markers)
     own = markers["nodes/%s-key.pem" % conftest.host_name(server)]
     assert "/etc/temporal/tls/node-key.pem" in secret_hunt.files_holding(server, own, ["/etc/temporal"])
+    assert [path for path in secret_hunt.files_holding(database, markers[database_key], ["/etc/postgresql"])
+            if path.endswith("/main/temporalops-server.key")]
     for host in both:
         for name, marker in markers.items():
             holding = secret_hunt.files_holding(host, marker, SCANNED)
@@ -44,7 +47,8 @@ def test_private_keys_are_closed_to_others_and_the_cas_keys_never_leave_the_cont
                 assert holding == [], (conftest.host_name(host), name, holding)
             for path in holding:
                 f = host.file(path)
-                assert (f.user, f.mode & 0o007) == ("root", 0), "%s on %s is %s %o" % (path, conftest.host_name(host), f.user, f.mode)
+                owner, closed = ("postgres", 0o077) if name == database_key else ("root", 0o007)
+                assert (f.user, f.mode & closed) == (owner, 0), "%s on %s is %s %o" % (path, conftest.host_name(host), f.user, f.mode)
 
 
 def test_tokens_stay_with_the_workers_that_use_them(present, both, database):
