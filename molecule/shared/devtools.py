@@ -25,7 +25,7 @@ def _above_4(fd):
 class Browser:
     """One chromium process and one page; commands and answers are JSON, each ended by a NUL."""
 
-    def __init__(self, profile):
+    def __init__(self, profile, flags=()):
         # Above 4 (close-on-exec), so that the child's dup2 onto 3 and 4 overwrites neither.
         to_browser, self._to_browser = (_above_4(fd) for fd in os.pipe())
         self._from_browser, from_browser = (_above_4(fd) for fd in os.pipe())
@@ -33,7 +33,7 @@ class Browser:
         def pipes_as_3_and_4():  # where --remote-debugging-pipe reads and writes; dup2 keeps them across exec
             os.dup2(to_browser, 3)
             os.dup2(from_browser, 4)
-        self._process = subprocess.Popen(CHROMIUM + ["--user-data-dir=%s" % profile, "about:blank"], close_fds=False,
+        self._process = subprocess.Popen(CHROMIUM + list(flags) + ["--user-data-dir=%s" % profile, "about:blank"], close_fds=False,
                                          preexec_fn=pipes_as_3_and_4,  # pylint: disable=subprocess-popen-preexec-fn
                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(to_browser)
@@ -78,11 +78,24 @@ class Browser:
         os.close(self._from_browser)
 
 
-def render(url, profile, headers=None, until=None, timeout=60, screenshot=None):
+def spki_pin(cert_pem):
+    """Chromium's pin of CERT_PEM's public key: base64 of the SHA-256 of its SubjectPublicKeyInfo."""
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives import hashes, serialization  # pylint: disable=import-outside-toplevel
+    public = x509.load_pem_x509_certificate(cert_pem.encode()).public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(public)
+    return base64.b64encode(digest.finalize()).decode()
+
+
+def render(url, profile, headers=None, until=None, timeout=60, screenshot=None, trusted_certificate=None):
     """The DOM of URL as chromium renders it, with HEADERS on every request of the page: once it
     holds UNTIL (or when TIMEOUT ends, for the caller to judge). SCREENSHOT: a PNG of the page
-    (1440x900) written there."""
-    browser = Browser(profile)
+    (1440x900) written there. TRUSTED_CERTIFICATE (PEM): an HTTPS server certificate of a private
+    CA the browser takes, by its public key alone (any other certificate error still stops it)."""
+    flags = ["--ignore-certificate-errors-spki-list=%s" % spki_pin(trusted_certificate)] if trusted_certificate else []
+    browser = Browser(profile, flags)
     try:
         browser.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         browser.call("Network.enable")

@@ -20,4 +20,5 @@ class FilterModule(object):
             'ui_config': settings_filter(ui_config.config),
             'ui_local_url': settings_filter(ui_config.local_url),
             'ui_unit_hardening': settings_filter(ui_config.unit_hardening),
+            'ui_https_names': ui_config.https_names,
         }

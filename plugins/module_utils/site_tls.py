@@ -17,6 +17,9 @@ each host of the run said it needs (its __temporal_site_tls fact):
           a database host, a certificate of its own, or no site TLS)
   db_ca   whether its server verifies the site's database with the nodes' CA (it found the
           database through the site and set no database TLS of its own)
+  ui_https  the names the HTTPS certificate of its UI's own listener must carry; [] when it
+          needs none (no UI, a loopback listener, a certificate of its own, plain HTTP on
+          purpose, or no site TLS)
 
 An operator's client certificate stays
 beside the CA on the controller, for the CLI and SDKs run from there. Pure, tested with pytest."""
@@ -30,10 +33,12 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_cluster import client_host
 from ansible_collections.temporalops.temporal.plugins.module_utils.postgresql_settings import tls_names as tls_listen_names
 from ansible_collections.temporalops.temporal.plugins.module_utils.server_config import tls_names
+from ansible_collections.temporalops.temporal.plugins.module_utils.ui_config import LOOPBACK, https_names
 
 OPERATOR = 'operator'
 CLIENT_SUFFIX = '-client'
 DATABASE_SUFFIX = '-postgresql'
+UI_SUFFIX = '-ui'
 
 
 def _yes(value):
@@ -48,6 +53,15 @@ def issues_node_certificate(settings):
     return not settings.get('temporal_server_tls_cert') and not _yes(settings.get('temporal_server_insecure'))
 
 
+def _unique(names):
+    """NAMES without the empty ones and repeats, in order."""
+    found = []
+    for name in names:
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
 def client_name(host):
     """The name of HOST's client certificate (and of its files on the controller)."""
     return '%s%s' % (host, CLIENT_SUFFIX)
@@ -58,12 +72,18 @@ def database_name(host):
     return '%s%s' % (host, DATABASE_SUFFIX)
 
 
+def ui_name(host):
+    """The name of the HTTPS certificate HOST's UI serves (and of its files on the controller)."""
+    return '%s%s' % (host, UI_SUFFIX)
+
+
 def certificates(described):
     """The pki action's certificates: [{name, names, usage}], nodes first (the databases' from
-    the nodes' CA too, which the servers verify them with), then the clients.
+    the nodes' CA too, which the servers verify them with, and the UIs' HTTPS ones, which browsers
+    verify with it), then the clients.
 
-    DESCRIBED is {host: {'node': [names], 'database': [names], 'ui': bool, 'worker': bool}} of the
-    hosts in the run."""
+    DESCRIBED is {host: {'node': [names], 'database': [names], 'ui_https': [names], 'ui': bool,
+    'worker': bool}} of the hosts in the run."""
     wanted = []
     for host in sorted(described):
         names = list((described[host] or {}).get('node') or [])
@@ -72,6 +92,9 @@ def certificates(described):
         names = list((described[host] or {}).get('database') or [])
         if names:
             wanted.append({'name': database_name(host), 'names': names, 'usage': 'node'})
+        names = list((described[host] or {}).get('ui_https') or [])
+        if names:
+            wanted.append({'name': ui_name(host), 'names': names, 'usage': 'node'})
     for host in sorted(described):
         if (described[host] or {}).get('ui') or (described[host] or {}).get('worker'):
             wanted.append({'name': client_name(host), 'names': [], 'usage': 'client'})
@@ -80,12 +103,13 @@ def certificates(described):
 
 # The roles' defaults of the settings needs() reads (the site's first play runs before the roles
 # are loaded).
-DEFAULTS = {'temporal_server_tls_internode_name': 'temporal-internode', 'temporal_server_bind_on_ip': '127.0.0.1'}
+DEFAULTS = {'temporal_server_tls_internode_name': 'temporal-internode', 'temporal_server_bind_on_ip': '127.0.0.1',
+            'temporal_ui_listen_address': '127.0.0.1'}
 
 
-def needs(host, groups, site_issues_tls, settings, database_tls=False):
+def needs(host, groups, site_issues_tls, settings, database_tls=False, address=''):
     """What HOST needs of the site's CAs, as certificates() takes it: {'node': [names], 'ui': bool,
-    'worker': bool, 'database': [names], 'db_ca': bool}.
+    'worker': bool, 'database': [names], 'db_ca': bool, 'ui_https': [names]}.
 
     GROUPS is the inventory's {group: [hosts]}; SITE_ISSUES_TLS whether the site issues the server
     hosts' certificates (site_plan); SETTINGS the host's settings (one that is unset may be absent
@@ -97,7 +121,11 @@ def needs(host, groups, site_issues_tls, settings, database_tls=False):
     DATABASE_TLS (site_plan) says the site issues its database's certificate: a database host
     without one of its own then needs one for the addresses it listens on, its inventory name
     and localhost; a server host that found the database through the site (no
-    temporal_server_db_host of its own) and set no database TLS verifies it with the nodes' CA."""
+    temporal_server_db_host of its own) and set no database TLS verifies it with the nodes' CA.
+
+    A UI that listens beyond loopback and brings no HTTPS certificate (nor plain HTTP on purpose)
+    needs one, when the site issues TLS: for its listen address, ADDRESS (the host's default
+    IPv4 address), its inventory name and localhost."""
     def setting(name, default=None):
         value = settings.get(name)
         return DEFAULTS.get(name, default) if value is None else value
@@ -116,12 +144,17 @@ def needs(host, groups, site_issues_tls, settings, database_tls=False):
         'tls' in (instance or {}) for instance in setting('temporal_worker_instances', []) or [])
     database = []
     if database_tls and member('temporal_database') and not settings.get('temporal_postgresql_tls_cert'):
-        database = [name for name in tls_listen_names(setting('temporal_postgresql_listen_addresses', []) or [])
-                    + [host, 'localhost'] if name]
-        database = [name for index, name in enumerate(database) if name not in database[:index]]
+        database = _unique(tls_listen_names(setting('temporal_postgresql_listen_addresses', []) or []) + [host, 'localhost'])
     own_db_tls = settings.get('temporal_server_db_host') or _yes(settings.get('temporal_server_db_tls_enabled')) or any(
         settings.get(name) for name in ('temporal_server_db_tls_ca', 'temporal_server_db_tls_ca_file'))
+    ui_https = []
+    own_https = settings.get('temporal_ui_https_cert') or settings.get('temporal_ui_https_cert_file')
+    listen = setting('temporal_ui_listen_address')
+    if site_issues_tls and member('temporal_ui') and not own_https and not _yes(settings.get('temporal_ui_insecure')) \
+            and not LOOPBACK.fullmatch('%s' % listen):
+        ui_https = _unique(https_names(listen) + [address, host, 'localhost'])
     return {'node': node,
+            'ui_https': ui_https,
             'ui': bool(site_issues_tls) and member('temporal_ui') and not _yes(settings.get('temporal_ui_tls_enabled')),
             'worker': bool(site_issues_tls) and member('temporal_worker') and not worker_tls_given,
             'database': database,
@@ -134,8 +167,9 @@ def host_settings(results, host, needed, worker_defaults):
 
     A server node gets both CAs (the clients' one verifies the frontend's clients), its certificate
     and key; a UI and workers that need one get the host's client certificate and the nodes' CA
-    (it verifies the servers). A database host gets its PostgreSQL's certificate and key, and a
-    server that verifies the site's database the nodes' CA. Settings HOST does not take are absent."""
+    (it verifies the servers). A database host gets its PostgreSQL's certificate and key, a
+    server that verifies the site's database the nodes' CA, and a UI that needs one its HTTPS
+    certificate and key. Settings HOST does not take are absent."""
     nodes, clients = results
     taken = {}
     own = (nodes.get('certificates') or {}).get(host)
@@ -147,6 +181,9 @@ def host_settings(results, host, needed, worker_defaults):
         taken.update(temporal_postgresql_tls_cert=database['cert'], temporal_postgresql_tls_key=database['key'])
     if needed.get('db_ca') and nodes.get('ca'):
         taken['temporal_server_db_tls_ca'] = nodes['ca']
+    https = (nodes.get('certificates') or {}).get(ui_name(host))
+    if https:
+        taken.update(temporal_ui_https_cert=https['cert'], temporal_ui_https_key=https['key'])
     client = (clients.get('certificates') or {}).get(client_name(host))
     if client and needed.get('ui'):
         taken.update(temporal_ui_tls_enabled=True, temporal_ui_tls_ca=nodes['ca'], temporal_ui_tls_cert=client['cert'],

@@ -20,6 +20,8 @@ from ansible_collections.temporalops.temporal.plugins.module_utils.settings impo
 
 # Where the UI listens on every address: this host reaches it on loopback.
 EVERY_ADDRESS = ('0.0.0.0', '', '::')
+# Listeners no other host reaches.
+LOOPBACK = re.compile(r'127(\.[0-9]{1,3}){3}|::1|localhost')
 # The one capability a port below 1024 needs, and nothing more.
 BIND_CAPABILITY = 'CAP_NET_BIND_SERVICE'
 
@@ -105,15 +107,22 @@ def problems(settings):
           'temporal_ui_cors_allow_origins takes origins (scheme://host[:port], no path); invalid: %s.' % _text(not_origins))
     twice = settings.get('temporal_ui_tls_given_twice') or []
     check(not twice, 'Give each of the UI\'s TLS files once, as a file on the host or as its text: not both of %s.'
-          % ', '.join('temporal_ui_tls_%s_file and temporal_ui_tls_%s' % (kind, kind) for kind in twice))
+          % ', '.join('temporal_ui_%s_file and temporal_ui_%s' % (stem, stem) for stem in twice))
     check(bool(settings['temporal_ui_tls_cert_file']) == bool(settings['temporal_ui_tls_key_file']),
           'temporal_ui_tls_cert_file and temporal_ui_tls_key_file go together (mTLS to the frontend): set both or neither.')
     tls = converted(to_bool, 'temporal_ui_tls_enabled')
     if tls is not None:
         check(tls or not (settings['temporal_ui_tls_ca_file'] or settings['temporal_ui_tls_cert_file'] or settings['temporal_ui_tls_server_name']),
               'temporal_ui_tls_ca_file, _cert_file and _server_name take effect only with temporal_ui_tls_enabled: true.')
-    check(bool(settings['temporal_ui_https_cert_file']) == bool(settings['temporal_ui_https_key_file']),
-          'temporal_ui_https_cert_file and temporal_ui_https_key_file go together (HTTPS on the UI): set both or neither.')
+    https = bool(settings['temporal_ui_https_cert_file'])
+    check(https == bool(settings['temporal_ui_https_key_file']),
+          'temporal_ui_https_cert_file and temporal_ui_https_key_file (or their texts, temporal_ui_https_cert and'
+          ' temporal_ui_https_key) go together (HTTPS on the UI): set both or neither.')
+    insecure = converted(to_bool, 'temporal_ui_insecure')
+    check(https or insecure or LOOPBACK.fullmatch(listen) or not LISTEN_ADDRESS.fullmatch(listen),
+          "temporal_ui_listen_address '%s' is beyond loopback without HTTPS: the token or session of everyone who signs in"
+          " would cross it in the clear. Give the UI a certificate (temporal_ui_https_cert and temporal_ui_https_key, or"
+          " their _file settings), or set temporal_ui_insecure: true to serve plain HTTP on purpose." % listen)
     hidden = [name for name in FILE_SETTINGS if HIDDEN_PATH.fullmatch(_text(settings[name]))]
     check(not hidden,
           "The UI's service cannot see %s: its unit hides /home, /root and /run/user (ProtectHome) and has a /tmp and /var/tmp"
@@ -182,3 +191,10 @@ def unit_hardening(port):
     if to_int(port, 'temporal_ui_port') < 1024:
         hardening.update({'CapabilityBoundingSet': BIND_CAPABILITY, 'AmbientCapabilities': BIND_CAPABILITY})
     return hardening
+
+
+def https_names(listen_address):
+    """What the UI's HTTPS certificate must carry of its listener: a specific address or name
+    (every address and loopback name none: browsers reach those by names only the user knows)."""
+    listen = _text(listen_address)
+    return [] if listen in EVERY_ADDRESS or LOOPBACK.fullmatch(listen) else [listen]

@@ -382,8 +382,15 @@ def test_the_defaults_and_a_full_setup_have_no_problem():
     pytest.param({"temporal_ui_tls_enabled": "maybe"}, "temporal_ui_tls_enabled must be true or false, not 'maybe'.",
                  id="tls-not-a-boolean"),
     pytest.param({"temporal_ui_https_key_file": "/etc/ui/h.key"},
-                 "temporal_ui_https_cert_file and temporal_ui_https_key_file go together (HTTPS on the UI): set both or neither.",
-                 id="https-pair"),
+                 "temporal_ui_https_cert_file and temporal_ui_https_key_file (or their texts, temporal_ui_https_cert and"
+                 " temporal_ui_https_key) go together (HTTPS on the UI): set both or neither.", id="https-pair"),
+    pytest.param({"temporal_ui_listen_address": "0.0.0.0"},
+                 "temporal_ui_listen_address '0.0.0.0' is beyond loopback without HTTPS: the token or session of everyone who"
+                 " signs in would cross it in the clear. Give the UI a certificate (temporal_ui_https_cert and"
+                 " temporal_ui_https_key, or their _file settings), or set temporal_ui_insecure: true to serve plain HTTP on"
+                 " purpose.", id="beyond-loopback-without-https"),
+    pytest.param({"temporal_ui_listen_address": "::1", "temporal_ui_insecure": "maybe"},
+                 "temporal_ui_insecure must be true or false, not 'maybe'.", id="insecure-not-a-boolean"),
     pytest.param({"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca_file": "/root/ca.pem", "temporal_ui_tls_cert_file": "/tmp/c",
                   "temporal_ui_tls_key_file": "/rootless/k", "temporal_ui_https_cert_file": "/home",
                   "temporal_ui_https_key_file": "/run/user/0/k"},
@@ -418,6 +425,18 @@ def test_every_problem_at_once_in_the_order_of_the_checks():
     assert [message.split(" ", 1)[0] for message in found] == [
         "temporal_ui_frontend_address", "temporal_ui_port", "temporal_ui_codec_endpoint", "temporal_ui_https_cert_file",
         "temporal_ui_oidc_enabled", "temporal_ui_oidc_enabled", "temporal_ui_oidc_enabled", "temporal_ui_health_timeout"]
+
+
+def test_a_listener_beyond_loopback_needs_https_or_the_insecure_setting():
+    for loopback in ("127.0.0.1", "127.0.1.1", "::1", "localhost"):
+        assert problems(temporal_ui_listen_address=loopback) == [], loopback
+    for beyond in ("0.0.0.0", "::", "10.0.0.5", "ui.internal"):
+        assert problems(temporal_ui_listen_address=beyond)[0].startswith("temporal_ui_listen_address '%s' is beyond loopback" % beyond)
+        assert problems(temporal_ui_listen_address=beyond, temporal_ui_insecure="true") == []
+        assert problems(temporal_ui_listen_address=beyond, temporal_ui_https_cert_file="/etc/temporal-ui/https-cert.pem",
+                        temporal_ui_https_key_file="/etc/temporal-ui/https-key.pem") == []
+    assert ui_config.https_names("10.0.0.5") == ["10.0.0.5"]
+    assert ui_config.https_names("0.0.0.0") == ui_config.https_names("::") == ui_config.https_names("127.0.0.1") == []
 
 
 def test_numbers_and_booleans_from_the_command_line_are_checked_as_such():

@@ -143,10 +143,13 @@ def node_tls_vars(host):
 
 
 def ui_tls_vars(host):
-    """The TLS settings site.yml gave the UI of HOST (its host's client certificate)."""
+    """The TLS settings site.yml gave the UI of HOST: its host's client certificate to the frontend,
+    and the HTTPS certificate of its own listener."""
     name = host_name(host) + "-client"
     return {"temporal_ui_tls_enabled": True, "temporal_ui_tls_ca": pki_text("nodes/ca.pem"),
-            "temporal_ui_tls_cert": pki_text("clients/%s.pem" % name), "temporal_ui_tls_key": pki_text("clients/%s-key.pem" % name)}
+            "temporal_ui_tls_cert": pki_text("clients/%s.pem" % name), "temporal_ui_tls_key": pki_text("clients/%s-key.pem" % name),
+            "temporal_ui_https_cert": pki_text("nodes/%s-ui.pem" % host_name(host)),
+            "temporal_ui_https_key": pki_text("nodes/%s-ui-key.pem" % host_name(host))}
 
 
 def operator_ssl_context():

@@ -62,7 +62,9 @@ def put_back_by_hand(first, second, before, second_before):
 
 def wait_ui_healthz(host, timeout=60):
     deadline = time.time() + timeout
-    probe = "python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/temporal/healthz', timeout=3)\""
+    # Its HTTPS certificate names localhost, and the node's CA file is the nodes' CA that issued it.
+    probe = ("python3 -c \"import ssl, urllib.request; urllib.request.urlopen('https://localhost:8080/temporal/healthz', timeout=3,"
+             " context=ssl.create_default_context(cafile='/etc/temporal/tls/ca.pem'))\"")
     while host.run(probe).rc != 0:
         assert time.time() < deadline, "the UI does not answer /healthz"
         time.sleep(1)

@@ -4,8 +4,10 @@ Checked as a person uses it: a real browser renders the workflow list."""
 
 import json
 import os
+import ssl
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -13,7 +15,7 @@ import yaml
 
 import conftest
 import devtools
-from conftest import (ARTIFACTS, OPERATOR_TLS, SERVER_HOSTS, assert_refused, bearer, container_address, host_name, host_vars,
+from conftest import (ARTIFACTS, NODES_CA, OPERATOR_TLS, SERVER_HOSTS, assert_refused, bearer, container_address, host_name, host_vars,
                       idp_token, main_pid, run_playbook, server_pid)
 
 testinfra_hosts = conftest.UI_HOSTS
@@ -27,7 +29,16 @@ def public_path(host):
 
 
 def ui_url(host, path):
-    return "http://%s:8080%s%s" % (container_address(host), public_path(host), path)
+    return "https://%s:8080%s%s" % (container_address(host), public_path(host), path)
+
+
+def open_ui(url):
+    """URL of a UI's own listener, verified with the nodes' CA, which issued its certificate."""
+    return urllib.request.urlopen(url, timeout=10, context=ssl.create_default_context(cafile=NODES_CA))
+
+
+def ui_certificate(host):
+    return conftest.pki_text("nodes/%s-ui.pem" % host_name(host))
 
 
 def ui_pid(host):
@@ -58,8 +69,12 @@ def test_ui_runs_unprivileged_and_answers_healthz(present):
     service = present.service(UI_SERVICE)
     assert service.is_running and service.is_enabled
     assert present.check_output("systemctl show -p User --value %s" % UI_SERVICE) == "temporal-ui"
-    with urllib.request.urlopen(ui_url(present, "/healthz"), timeout=10) as response:
+    with open_ui(ui_url(present, "/healthz")) as response:
         assert json.load(response) == {"status": "OK"}
+    # Its listener serves HTTPS only: plain HTTP gets the TLS server's refusal.
+    with pytest.raises(urllib.error.HTTPError) as plain:
+        urllib.request.urlopen(ui_url(present, "/healthz").replace("https://", "http://", 1), timeout=10)
+    assert plain.value.code == 400 and b"HTTPS" in plain.value.read(), plain.value
 
 
 def test_config_is_readable_by_the_ui_only(present):
@@ -69,7 +84,7 @@ def test_config_is_readable_by_the_ui_only(present):
 
 
 def test_pages_refer_to_their_assets_under_the_public_path(present):
-    with urllib.request.urlopen(ui_url(present, "/"), timeout=10) as response:
+    with open_ui(ui_url(present, "/")) as response:
         page = response.read().decode()
     assert 'href="%s/_app/immutable/' % public_path(present) in page, page[:2000]
 
@@ -87,13 +102,13 @@ def test_the_browser_shows_a_workflow_the_test_started(present, frontend, tmp_pa
     os.makedirs(ARTIFACTS, exist_ok=True)
     screenshot = os.path.join(ARTIFACTS, "ui-workflows-%s.png" % host_name(present))
     page = devtools.render(url, tmp_path / "profile", headers=bearer(idp_token("ui")), until=link, timeout=60,
-                           screenshot=screenshot)
+                           screenshot=screenshot, trusted_certificate=ui_certificate(present))
     assert link in page, page[-3000:]
     assert os.path.getsize(screenshot) > 10000
     print("screenshot of %s: %s" % (url, screenshot))
     # Without a token the UI server's client certificate gets the page nothing: the frontend
     # refuses the namespace list, and the UI shows its error page.
-    refused = devtools.render(url, tmp_path / "profile", until="Error: 404", timeout=60)
+    refused = devtools.render(url, tmp_path / "profile", until="Error: 404", timeout=60, trusted_certificate=ui_certificate(present))
     assert "Error: 404" in refused and link not in refused, refused[-3000:]
 
 
@@ -144,8 +159,11 @@ CASES = [
     # root:shadow 0640: there, but not for the UI's user.
     pytest.param({"temporal_ui_https_cert_file": "/etc/shadow", "temporal_ui_https_key_file": "/etc/shadow"},
                  "temporal-ui cannot read temporal_ui_https_cert_file", id="key-file-the-user-cannot-read"),
-    pytest.param({"temporal_ui_codec_endpoint": "codec.example.com"},
-                 "temporal_ui_codec_endpoint 'codec.example.com' must be an http", id="codec-not-a-url"),
+    # The role's own rules report every problem at once: a codec that is no URL, and the
+    # listener beyond loopback left without its HTTPS certificate.
+    pytest.param({"temporal_ui_codec_endpoint": "codec.example.com", "temporal_ui_https_cert": "", "temporal_ui_https_key": ""},
+                 ["temporal_ui_codec_endpoint 'codec.example.com' must be an http",
+                  "temporal_ui_listen_address '0.0.0.0' is beyond loopback without HTTPS"], id="codec-and-plain-http"),
 ]
 
 
@@ -163,7 +181,7 @@ def test_bad_ui_input_fails_clearly_and_touches_nothing(present, tmp_path, extra
         extra_vars = dict(extra_vars, temporal_ui_port=held_port(present))
     settings = dict(ui_settings(present), **extra_vars)
     # A file the case gives stands for the text site.yml gave (the role takes one or the other).
-    for kind in ("ca", "cert", "key"):
-        if "temporal_ui_tls_%s_file" % kind in extra_vars:
-            settings.pop("temporal_ui_tls_%s" % kind)
+    for stem in ("tls_ca", "tls_cert", "tls_key", "https_cert", "https_key"):
+        if "temporal_ui_%s_file" % stem in extra_vars:
+            settings.pop("temporal_ui_%s" % stem)
     assert_refused(lambda: run_playbook(tmp_path, [PRESET], settings, host=present), message, [present])

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import host_settings, issues_node_certificate, needs
+from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import certificates, host_settings, issues_node_certificate, needs
 
 GROUPS = {'temporal_server': ['n1', 'n2'], 'temporal_ui': ['db', 'n1'], 'temporal_worker': ['db'], 'temporal_database': ['db']}
 
@@ -19,7 +19,7 @@ def test_a_server_node_needs_the_names_it_is_reached_by():
                                            'temporal_server_frontend_address': 'db:7233', 'temporal_server_tls_names': ['n1.example.com'],
                                            'temporal_ui_tls_enabled': None})
     assert described == {'node': ['temporal-internode', '127.0.0.1', '10.0.0.11', 'db', 'n1.example.com', 'n1', 'localhost'],
-                         'ui': True, 'worker': False, 'database': [], 'db_ca': False}
+                         'ui': True, 'worker': False, 'database': [], 'db_ca': False, 'ui_https': []}
 
 
 def test_unset_settings_take_the_roles_defaults():
@@ -43,8 +43,8 @@ def test_a_node_with_its_own_certificate_or_plaintext_on_purpose_needs_none():
 
 
 def test_clients_need_a_certificate_only_when_the_site_issues_tls_and_they_bring_none():
-    assert needs('db', GROUPS, True, {}) == {'node': [], 'ui': True, 'worker': True, 'database': [], 'db_ca': False}
-    assert needs('db', GROUPS, False, {}) == {'node': [], 'ui': False, 'worker': False, 'database': [], 'db_ca': False}
+    assert needs('db', GROUPS, True, {}) == {'node': [], 'ui': True, 'worker': True, 'database': [], 'db_ca': False, 'ui_https': []}
+    assert needs('db', GROUPS, False, {}) == {'node': [], 'ui': False, 'worker': False, 'database': [], 'db_ca': False, 'ui_https': []}
     assert needs('db', GROUPS, True, {'temporal_ui_tls_enabled': True})['ui'] is False
     assert needs('db', GROUPS, True, {'temporal_worker_defaults': {'tls': {'enabled': False}}})['worker'] is False
     assert needs('db', GROUPS, True, {'temporal_worker_instances': [{'name': 'a'}, {'name': 'b', 'tls': {}}]})['worker'] is False
@@ -72,3 +72,18 @@ def test_a_ui_and_workers_share_the_hosts_client_certificate_and_verify_with_the
     assert set(host_settings(ISSUED, 'db', {'node': [], 'ui': True, 'worker': False}, {})) == {
         'temporal_ui_tls_enabled', 'temporal_ui_tls_ca', 'temporal_ui_tls_cert', 'temporal_ui_tls_key'}
     assert host_settings(ISSUED, 'n2', {'node': [], 'ui': True, 'worker': True}, {}) == {}
+
+
+def test_a_ui_beyond_loopback_gets_an_https_certificate_unless_it_brings_one_or_serves_plain_http_on_purpose():
+    beyond = {'temporal_ui_listen_address': '0.0.0.0'}
+    assert needs('db', GROUPS, True, beyond, address='10.0.0.5')['ui_https'] == ['10.0.0.5', 'db', 'localhost']
+    assert needs('db', GROUPS, True, {'temporal_ui_listen_address': '10.0.0.5'}, address='10.0.0.5')['ui_https'] == [
+        '10.0.0.5', 'db', 'localhost']
+    assert needs('db', GROUPS, True, {}, address='10.0.0.5')['ui_https'] == []
+    assert needs('db', GROUPS, False, beyond, address='10.0.0.5')['ui_https'] == []
+    for own in ({'temporal_ui_https_cert': 'PEM'}, {'temporal_ui_https_cert_file': '/etc/ui.pem'}, {'temporal_ui_insecure': 'yes'}):
+        assert needs('db', GROUPS, True, dict(beyond, **own), address='10.0.0.5')['ui_https'] == [], own
+    assert certificates({'db': {'ui_https': ['10.0.0.5']}})[0] == {'name': 'db-ui', 'names': ['10.0.0.5'], 'usage': 'node'}
+    nodes = {'ca': 'NODES CA', 'certificates': {'db-ui': {'cert': 'UI CERT', 'key': 'UI KEY'}}}
+    assert host_settings([nodes, {'ca': 'CLIENTS CA', 'certificates': {}}], 'db', {}, {}) == {
+        'temporal_ui_https_cert': 'UI CERT', 'temporal_ui_https_key': 'UI KEY'}
