@@ -33,6 +33,7 @@ class FilterModule(object):
             'server_problems': server_rules.problems,
             'server_ports': server_rules.ports,
             'server_setting_problems': settings_filter(server_rules.setting_problems),
+            'server_allow_no_auth': settings_filter(server_rules.allow_no_auth),
             'server_cluster_problems': server_cluster.cluster_problems,
             'server_ring_members': server_cluster.ring_members,
             'server_stale_units': server_cluster.stale_units,

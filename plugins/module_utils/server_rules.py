@@ -465,7 +465,7 @@ def _insecure(settings, config, units):
         return None
     exposed = dict((name, address) for name, address in _bind_ips(settings).items() if not _is_loopback(address))
     missing = [] if settings['temporal_server_tls_cert'] else [TLS_NEEDED]
-    if not authorization_on(settings) and not _authorizer_override(settings):
+    if allow_no_auth(settings):
         missing.append(AUTHORIZATION_NEEDED)
     if not exposed or not missing:
         return None
@@ -476,6 +476,13 @@ def _insecure(settings, config, units):
 
 
 _UNSET = object()
+
+
+def allow_no_auth(settings):
+    """Whether the server runs without an authorizer: no JWKS (the role's JWT authorization) and
+    none set through temporal_server_config_overrides (a plugin of a custom build). The server
+    then wants --allow-no-auth said out loud."""
+    return not authorization_on(settings) and not _authorizer_override(settings)
 
 
 def _authorization_override(settings):

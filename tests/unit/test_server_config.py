@@ -571,7 +571,7 @@ def test_the_role_passes_every_argument_of_each_filter():
         "units", "exec_start", "upgrade_plan", "schema_newest", "schema_plan", "unknown_keys")}
     functions.update(server_setting_problems=server_rules.setting_problems, server_config=server_config.server_config,
                      server_tls_files=server_config.tls_files, server_tls_names=server_config.tls_names,
-                     server_jwks_problems=jwks.problems)
+                     server_jwks_problems=jwks.problems, server_allow_no_auth=server_rules.allow_no_auth)
     functions.update(("server_" + name, getattr(server_cluster, name)) for name in (
         "cluster_problems", "ring_members", "stale_units", "membership_listeners", "own_frontend"))
     called = set()

@@ -231,6 +231,18 @@ def test_each_check_word_for_word(overrides, cfg, message):
     assert problems(cfg, **overrides) == [message]
 
 
+def test_the_server_runs_without_an_authorizer_only_when_none_is_given():
+    from ansible_collections.temporalops.temporal.plugins.module_utils.server_rules import allow_no_auth
+    given = {S + 'jwt_key_source_uris': [], S + 'config_overrides': {}}
+    assert allow_no_auth(given) is True
+    assert allow_no_auth(dict(given, **{S + 'jwt_key_source_uris': ['https://idp.example/jwks.json']})) is False
+    assert allow_no_auth(dict(given, **{S + 'jwt_key_source_uris': ['', ' ']})) is True
+    assert allow_no_auth(dict(given, **{S + 'config_overrides': {'global': {'authorization': {'authorizer': 'mine'}}}})) is False
+    assert allow_no_auth(dict(given, **{S + 'config_overrides': {'global': {'authorization': {'claimMapper': 'mine'}}}})) is True
+    assert allow_no_auth(dict(given, **{S + 'config_overrides': {'global': None}})) is True
+    assert FilterModule().filters()['server_allow_no_auth'](given) is True
+
+
 def test_a_database_ca_as_text_turns_database_tls_on():
     assert problems(**{S + 'db_tls_ca': 'PEM', S + 'db_tls_server_name': 'db.example'}) == []
 
