@@ -55,8 +55,8 @@ def hba_type(settings):
 
 def tls_names(listen_addresses):
     """What the server certificate must carry: the addresses and names PostgreSQL listens on that
-    clients on other hosts dial ('*' names none, loopback is not dialled from elsewhere)."""
-    return [_text(name) for name in listen_addresses if _text(name) not in ('*', 'localhost', '127.0.0.1', '::1')]
+    clients on other hosts dial ('*', 0.0.0.0 and :: name none; loopback is not dialled from elsewhere)."""
+    return [_text(name) for name in listen_addresses if _text(name) not in ('*', '0.0.0.0', '::', 'localhost', '127.0.0.1', '::1')]
 
 
 def problems(settings, reserved_users, reserved_databases, managed_settings, tls_settings=()):
@@ -120,7 +120,8 @@ def problems(settings, reserved_users, reserved_databases, managed_settings, tls
           'temporal_postgresql_tls_cert and temporal_postgresql_tls_key come together (the certificate PostgreSQL serves and'
           ' its key); only %s is set.' % ('temporal_postgresql_tls_cert' if tls else 'temporal_postgresql_tls_key'))
     check(settings['temporal_postgresql_auth_method'] != 'cert' or hba_type(settings) == 'hostssl',
-          'temporal_postgresql_auth_method=cert needs temporal_postgresql_hba_connection_type=hostssl (client certificates come with TLS).')
+          'temporal_postgresql_auth_method=cert needs temporal_postgresql_hba_connection_type=hostssl, or unset with'
+          ' temporal_postgresql_tls_cert (client certificates come with TLS).')
     conf = settings['temporal_postgresql_settings']
     not_parameters = [key for key in conf if not PARAMETER.fullmatch(_text(key))]
     check(not not_parameters,

@@ -157,8 +157,10 @@ def plan(groups, in_play, hosts):
                                  ' address of %s (--limit?): include them, or set temporal_postgresql_allowed_hosts.'
                                  % (name, ', '.join(unknown))))
             out[name]['temporal_postgresql_allowed_hosts'] = [address[n] for n in servers]
-        # Only where the servers dial it (and loopback for its own tools), not every interface.
-        if 'temporal_postgresql_listen_addresses' not in settings[name] and address[name]:
+        # Only where the servers dial it (and loopback for its own tools), not every interface;
+        # a server that names the database itself may dial it elsewhere.
+        if 'temporal_postgresql_listen_addresses' not in settings[name] and address[name] and not any(
+                'temporal_server_db_host' in settings[n] for n in servers):
             out[name]['temporal_postgresql_listen_addresses'] = ['localhost', address[name]]
     for name in servers:
         if database and 'temporal_server_db_host' not in settings[name]:

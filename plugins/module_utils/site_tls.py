@@ -119,8 +119,8 @@ def needs(host, groups, site_issues_tls, settings, database_tls=False, address='
     a client certificate when the site issues TLS and they bring none of their own.
 
     DATABASE_TLS (site_plan) says the site issues its database's certificate: a database host
-    without one of its own then needs one for the addresses it listens on, its inventory name
-    and localhost; a server host that found the database through the site (no
+    without one of its own then needs one for the addresses it listens on, ADDRESS (the host's
+    default IPv4 address, which the servers dial), its inventory name and localhost; a server host that found the database through the site (no
     temporal_server_db_host of its own) and set no database TLS verifies it with the nodes' CA.
 
     A UI that listens beyond loopback and brings no HTTPS certificate (nor plain HTTP on purpose)
@@ -144,7 +144,7 @@ def needs(host, groups, site_issues_tls, settings, database_tls=False, address='
         'tls' in (instance or {}) for instance in setting('temporal_worker_instances', []) or [])
     database = []
     if database_tls and member('temporal_database') and not settings.get('temporal_postgresql_tls_cert'):
-        database = _unique(tls_listen_names(setting('temporal_postgresql_listen_addresses', []) or []) + [host, 'localhost'])
+        database = _unique(tls_listen_names(setting('temporal_postgresql_listen_addresses', []) or []) + [address, host, 'localhost'])
     own_db_tls = settings.get('temporal_server_db_host') or _yes(settings.get('temporal_server_db_tls_enabled')) or any(
         settings.get(name) for name in ('temporal_server_db_tls_ca', 'temporal_server_db_tls_ca_file'))
     ui_https = []

@@ -119,7 +119,8 @@ def problems(settings):
           'temporal_ui_https_cert_file and temporal_ui_https_key_file (or their texts, temporal_ui_https_cert and'
           ' temporal_ui_https_key) go together (HTTPS on the UI): set both or neither.')
     insecure = converted(to_bool, 'temporal_ui_insecure')
-    check(https or insecure or LOOPBACK.fullmatch(listen) or not LISTEN_ADDRESS.fullmatch(listen),
+    check(https or insecure or LOOPBACK.fullmatch(listen) or not LISTEN_ADDRESS.fullmatch(listen)
+          or settings.get('temporal_ui_state', 'present') != 'present',
           "temporal_ui_listen_address '%s' is beyond loopback without HTTPS: the token or session of everyone who signs in"
           " would cross it in the clear. Give the UI a certificate (temporal_ui_https_cert and temporal_ui_https_key, or"
           " their _file settings), or set temporal_ui_insecure: true to serve plain HTTP on purpose." % listen)

@@ -206,6 +206,16 @@ def test_database_tls():
         assert sql(cfg, store)["tls"] == {"enabled": True, "enableHostVerification": True, "caFile": "/etc/temporal/tls/db-ca.pem"}
 
 
+def test_the_schema_steps_of_a_check_mode_preview_connect_as_the_servers_do_until_the_database_ca_is_there():
+    ca = {"temporal_server_db_tls_ca": "PEM"}
+    there = {"temporal_server_host": {"paths": {"/etc/temporal/tls/db-ca.pem": {"exists": True}}}}
+    assert role_value("__temporal_server_db_tls_checks", ansible_check_mode=False, **ca) is True
+    assert role_value("__temporal_server_db_tls_checks", ansible_check_mode=True, **ca) is False
+    assert role_value("__temporal_server_db_tls_checks", ansible_check_mode=True, **dict(ca, **there)) is True
+    assert role_value("__temporal_server_db_tls_checks", ansible_check_mode=True) is False
+    assert role_value("__temporal_server_db_tls_checks", ansible_check_mode=True, temporal_server_db_tls_enabled=True) is True
+
+
 def test_listeners_bind_and_broadcast():
     cfg = config_parsed(temporal_server_bind_on_ip="10.0.0.5", temporal_server_service_bind_on_ip={"frontend": "0.0.0.0"},
                         temporal_server_broadcast_address="10.0.0.5", temporal_server_frontend_grpc_port=8233,

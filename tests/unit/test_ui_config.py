@@ -331,7 +331,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 # The checks of tasks/validate.yml (ui_config.problems, filter ui_problems): the settings the task
 # hands the filter, the role's settings with sign-in and timeouts.
-CHECKED = SETTINGS + ["temporal_ui_oidc_enabled", "temporal_ui_oidc_client_id", "temporal_ui_oidc_provider_url",
+CHECKED = SETTINGS + ["temporal_ui_state", "temporal_ui_oidc_enabled", "temporal_ui_oidc_client_id", "temporal_ui_oidc_provider_url",
                       "temporal_ui_oidc_callback_url", "temporal_ui_health_timeout", "temporal_ui_frontend_check_timeout"]
 OIDC = dict(temporal_ui_oidc_enabled=True, temporal_ui_oidc_client_id="ui", temporal_ui_oidc_provider_url="https://id.example.com",
             temporal_ui_oidc_callback_url="https://ui.example.com/auth/sso/callback")
@@ -435,6 +435,8 @@ def test_a_listener_beyond_loopback_needs_https_or_the_insecure_setting():
         assert problems(temporal_ui_listen_address=beyond, temporal_ui_insecure="true") == []
         assert problems(temporal_ui_listen_address=beyond, temporal_ui_https_cert_file="/etc/temporal-ui/https-cert.pem",
                         temporal_ui_https_key_file="/etc/temporal-ui/https-key.pem") == []
+    # Removal keeps no listener: nothing to refuse.
+    assert problems(temporal_ui_listen_address="0.0.0.0", temporal_ui_state="absent") == []
     assert ui_config.https_names("10.0.0.5") == ["10.0.0.5"]
     assert ui_config.https_names("0.0.0.0") == ui_config.https_names("::") == ui_config.https_names("127.0.0.1") == []
 

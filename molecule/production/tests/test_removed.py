@@ -18,6 +18,8 @@ def test_server_service_and_binaries_are_gone(absent):
     assert not absent.file("/usr/local/bin/temporal-server").exists
     # Root's CLI profile, which the role wrote and nobody changed.
     assert not absent.file("/root/.config/temporalio/temporal.toml").exists
+    # The node's key, its certificate and the CAs, the database's among them.
+    assert not absent.file(conftest.NODE_TLS_DIR).exists
 
 
 def test_the_worker_is_gone(absent):
@@ -35,6 +37,8 @@ def test_databases_are_kept(absent):
     assert {"temporal", "temporal_visibility"} <= set(listed.split())
     version = absent.check_output("runuser -u postgres -- psql -d temporal -tAc 'SELECT curr_version FROM schema_version'")
     assert version.strip()
+    # The certificate PostgreSQL served for the site, and its key, went with the role's settings.
+    assert absent.run("ls /etc/postgresql/*/main/temporalops-server.*").rc != 0
 
 
 def test_check_mode_on_hosts_without_the_server_predicts_without_failing(absent, server, database):

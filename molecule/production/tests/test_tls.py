@@ -165,14 +165,26 @@ def issued_serial(node):
     return tls_certs().serial(conftest.pki_text("nodes/%s.pem" % host_name(node)))
 
 
-def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is_made(present, nodes):
+def database_serial(database):
+    return tls_certs().serial(conftest.pki_text("nodes/%s-postgresql.pem" % host_name(database)))
+
+
+def postgresql_started(database):
+    return database.check_output("runuser -u postgres -- psql -Atc 'SELECT pg_postmaster_start_time()'")
+
+
+def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is_made(present, nodes, database):
     """A run that renews every certificate (renew_before_days beyond their validity): each node's
     new certificate is served within the refresh interval, and no server process restarted for
     it. The same run finds the restart an earlier run decided on and lost: the last node's config
-    was touched (same content, newer than its process), and that node alone restarts."""
+    was touched (same content, newer than its process), and that node alone restarts. PostgreSQL
+    serves its renewed certificate too, taken with a reload: its postmaster did not restart."""
     address = "%s:7233" % container_address(nodes[0])
     before = issued_serial(nodes[0])
     assert served_serial(address) == before
+    database_address, database_before = container_address(database), database_serial(database)
+    assert served_database_serial(database_address) == database_before
+    started = postgresql_started(database)
     pids = dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes)
     lost = host_name(nodes[-1])
     nodes[-1].check_output("touch -d '+2 seconds' /etc/temporal/temporal-server.yaml")
@@ -187,7 +199,11 @@ def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is
     now = dict((host_name(n), main_pid(n, conftest.SERVICE)) for n in nodes)
     assert now[lost] not in ("0", pids.pop(lost)), now
     assert dict((name, now[name]) for name in pids) == pids
-    print("served %s, then %s after the renewal, %s" % (before, after, "same PIDs: %s" % pids))
+    database_after = database_serial(database)
+    assert database_after != database_before and served_database_serial(database_address) == database_after
+    assert postgresql_started(database) == started
+    print("served %s, then %s after the renewal, %s; the database %s, then %s, up since %s" % (
+        before, after, "same PIDs: %s" % pids, database_before, database_after, started))
 
 
 # A client's first message to PostgreSQL: with "ssl", the SSLRequest (the server answers S to go
@@ -214,13 +230,13 @@ def served_database_serial(address):
 
 
 def test_the_database_admits_the_servers_over_verified_tls_only(present, database):
-    """The database serves the certificate the site issued it (after the renewal above: the renewed
-    one, taken with a reload), listens on its own address and loopback only, and admits the server
-    hosts over TLS only: every connection of the Temporal role is encrypted (the control: there
-    are some), and a node's plaintext attempt is refused, beside its TLS request that is answered.
-    The servers verify it (verify-full) with the nodes' CA the site gave them."""
+    """The database serves the certificate the site issued it, listens on its own address and
+    loopback only, and admits the server hosts over TLS only: every connection of the Temporal
+    role is encrypted (the control: there are some), and a node's plaintext attempt is refused,
+    beside its TLS request that is answered. The servers verify it (verify-full) with the nodes'
+    CA the site gave them."""
     address = container_address(database)
-    assert served_database_serial(address) == tls_certs().serial(conftest.pki_text("nodes/%s-postgresql.pem" % host_name(database)))
+    assert served_database_serial(address) == database_serial(database)
     psql = "runuser -u postgres -- psql -Atc %s"
     assert database.check_output(psql % conftest.shell_quote("SHOW listen_addresses")) == "localhost,%s" % address
     connections = database.check_output(psql % conftest.shell_quote(

@@ -96,8 +96,8 @@ def test_good_addresses_names_and_settings():
                  " invalid: ['server.example.com', '10.0.0.0/33', 'fd00::/129']. Host names would make PostgreSQL depend on reverse"
                  " DNS: give the servers' addresses.", id='allowed-hosts'),
     pytest.param({'temporal_postgresql_auth_method': 'cert'},
-                 'temporal_postgresql_auth_method=cert needs temporal_postgresql_hba_connection_type=hostssl (client certificates'
-                 ' come with TLS).', id='cert-without-hostssl'),
+                 'temporal_postgresql_auth_method=cert needs temporal_postgresql_hba_connection_type=hostssl, or unset with'
+                 ' temporal_postgresql_tls_cert (client certificates come with TLS).', id='cert-without-hostssl'),
     pytest.param({'temporal_postgresql_settings': {'shared_buffers': '1GB', 'Work_mem': '8MB', 'a.b.c': 1}},
                  'temporal_postgresql_settings keys must be postgresql.conf parameter names (such as shared_buffers, or'
                  " extension.name); invalid: ['Work_mem', 'a.b.c'].", id='settings-keys'),

@@ -201,6 +201,13 @@ def test_the_site_issues_the_databases_certificate_with_the_servers_and_they_ver
     database = needs('db', layout, True, {'temporal_postgresql_listen_addresses': ['localhost', '10.0.0.5']}, database_tls=True)
     assert (database['database'], database['db_ca']) == (['10.0.0.5', 'db', 'localhost'], False)
     assert needs('db', layout, True, {'temporal_postgresql_tls_cert': 'PEM'}, database_tls=True)['database'] == []
+    # Listening everywhere: the certificate still carries the address the servers dial.
+    for everywhere in (['*'], ['0.0.0.0'], ['::']):
+        assert needs('db', layout, True, {'temporal_postgresql_listen_addresses': everywhere}, database_tls=True,
+                     address='10.0.0.5')['database'] == ['10.0.0.5', 'db', 'localhost'], everywhere
+    # A server that names the database itself may dial it on another address: the listener stays as the role has it.
+    named = plan(cluster(), list(ADDRESSES), hosts(n2={'temporal_server_db_host': 'pg.internal'}))
+    assert 'temporal_postgresql_listen_addresses' not in named['hosts']['db']
     assert needs('n1', layout, True, {}, database_tls=True)['db_ca'] is True
     assert needs('n1', layout, True, {}, database_tls=False)['db_ca'] is False
     for own in ({'temporal_server_db_host': 'pg.internal'}, {'temporal_server_db_tls_enabled': 'yes'},
