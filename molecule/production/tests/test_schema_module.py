@@ -9,14 +9,15 @@ import subprocess
 import pytest
 
 import conftest
-from conftest import DATABASE_HOSTS, SECRET, SERVER_DIR, container_address
+from conftest import DATABASE_HOSTS, NODE_TLS_DIR, SECRET, SERVER_DIR, container_address
 
 testinfra_hosts = conftest.testinfra_hosts
 
 
 def run_module(present, database_address, args, check=False):
+    # The database takes TLS only, verified with the CA site.yml gave the node.
     module_args = dict(args, host=database_address, user="temporal", password=SECRET,
-                       sql_tool_path="%s/temporal-sql-tool" % SERVER_DIR)
+                       sql_tool_path="%s/temporal-sql-tool" % SERVER_DIR, tls=True, tls_ca_file=NODE_TLS_DIR + "/db-ca.pem")
     cmd = ["ansible", conftest.host_name(present), "-i", conftest.INVENTORY, "-b", "-m",
            "temporalops.temporal.sql_schema", "-a", json.dumps(module_args)] + (["--check"] if check else [])
     run = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300,
