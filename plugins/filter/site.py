@@ -10,12 +10,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.errors import AnsibleFilterError
+
 from ansible_collections.temporalops.temporal.plugins.module_utils import site_tls
+
+
+def site_certificates(described):
+    """site_tls.certificates, its refusal as the task's error."""
+    try:
+        return site_tls.certificates(described)
+    except ValueError as e:
+        raise AnsibleFilterError(str(e))
 
 
 class FilterModule(object):
     """temporalops.temporal.site_*."""
 
     def filters(self):
-        return {'site_certificates': site_tls.certificates, 'site_tls_needs': site_tls.needs,
+        return {'site_certificates': site_certificates, 'site_tls_needs': site_tls.needs,
                 'site_tls_settings': site_tls.host_settings}

@@ -39,6 +39,9 @@ OPERATOR = 'operator'
 CLIENT_SUFFIX = '-client'
 DATABASE_SUFFIX = '-postgresql'
 UI_SUFFIX = '-ui'
+# What each of a host's node-CA certificates is, as a refusal names it.
+OWNED = {'node': 'the node certificate of %s', 'database': 'the database certificate of %s',
+         'ui_https': 'the UI HTTPS certificate of %s'}
 
 
 def _yes(value):
@@ -83,18 +86,21 @@ def certificates(described):
     verify with it), then the clients.
 
     DESCRIBED is {host: {'node': [names], 'database': [names], 'ui_https': [names], 'ui': bool,
-    'worker': bool}} of the hosts in the run."""
-    wanted = []
+    'worker': bool}} of the hosts in the run. Raises ValueError when two of them would share a
+    name."""
+    wanted, owners = [], {}
     for host in sorted(described):
-        names = list((described[host] or {}).get('node') or [])
-        if names:
-            wanted.append({'name': host, 'names': names, 'usage': 'node'})
-        names = list((described[host] or {}).get('database') or [])
-        if names:
-            wanted.append({'name': database_name(host), 'names': names, 'usage': 'node'})
-        names = list((described[host] or {}).get('ui_https') or [])
-        if names:
-            wanted.append({'name': ui_name(host), 'names': names, 'usage': 'node'})
+        for kind, name in (('node', host), ('database', database_name(host)), ('ui_https', ui_name(host))):
+            names = list((described[host] or {}).get(kind) or [])
+            if names:
+                wanted.append({'name': name, 'names': names, 'usage': 'node'})
+                owners.setdefault(name, []).append(OWNED[kind] % host)
+    # The names are the hosts' own with a suffix: a host named like another's suffixed name
+    # would get that host's certificate (and its files on the controller).
+    clashes = ['%s (%s)' % (name, ' and '.join(who)) for name, who in sorted(owners.items()) if len(who) > 1]
+    if clashes:
+        raise ValueError('The site names its certificates after the inventory hosts, and these names would be two'
+                         ' certificates: %s. Rename one of the hosts.' % '; '.join(clashes))
     for host in sorted(described):
         if (described[host] or {}).get('ui') or (described[host] or {}).get('worker'):
             wanted.append({'name': client_name(host), 'names': [], 'usage': 'client'})

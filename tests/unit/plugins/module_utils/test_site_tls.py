@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.temporalops.temporal.plugins.module_utils.site_tls import certificates, host_settings, issues_node_certificate, needs
 
 GROUPS = {'temporal_server': ['n1', 'n2'], 'temporal_ui': ['db', 'n1'], 'temporal_worker': ['db'], 'temporal_database': ['db']}
@@ -87,3 +89,16 @@ def test_a_ui_beyond_loopback_gets_an_https_certificate_unless_it_brings_one_or_
     nodes = {'ca': 'NODES CA', 'certificates': {'db-ui': {'cert': 'UI CERT', 'key': 'UI KEY'}}}
     assert host_settings([nodes, {'ca': 'CLIENTS CA', 'certificates': {}}], 'db', {}, {}) == {
         'temporal_ui_https_cert': 'UI CERT', 'temporal_ui_https_key': 'UI KEY'}
+
+
+def test_a_host_named_like_another_hosts_certificate_is_refused_naming_both():
+    with pytest.raises(ValueError) as refused:
+        certificates({'a': {'ui_https': ['10.0.0.5'], 'database': ['10.0.0.5']}, 'a-ui': {'node': ['a-ui']},
+                      'a-postgresql': {'node': ['a-postgresql']}, 'b': {'node': ['b'], 'ui_https': ['b']}})
+    assert str(refused.value) == (
+        'The site names its certificates after the inventory hosts, and these names would be two certificates:'
+        ' a-postgresql (the database certificate of a and the node certificate of a-postgresql);'
+        ' a-ui (the UI HTTPS certificate of a and the node certificate of a-ui). Rename one of the hosts.')
+    # The control: the same hosts without the clashing ones.
+    assert [c['name'] for c in certificates({'a': {'ui_https': ['x'], 'database': ['x']}, 'b': {'node': ['b']}})] == [
+        'a-postgresql', 'a-ui', 'b', 'operator']
