@@ -20,6 +20,10 @@ def worker_secrets(instances, defaults=None):
     return worker_model.secrets(instances, defaults or {})
 
 
+def worker_secrets_env(env, file_api_key=None, managed='Ansible managed'):
+    return worker_model.secrets_env(env, file_api_key, managed)
+
+
 def worker_tls_text_files(workers, secrets_by_name):
     return worker_model.tls_text_files(workers, secrets_by_name)
 
@@ -32,6 +36,7 @@ class FilterModule(object):
     def filters(self):
         return {
             'worker_secrets': worker_secrets,
+            'worker_secrets_env': worker_secrets_env,
             'worker_node_problems': worker_node_problems,
             'worker_tls_text_files': worker_tls_text_files,
         }

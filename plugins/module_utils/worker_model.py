@@ -439,6 +439,27 @@ def secrets(instances, defaults):
     return _json_copy(result)
 
 
+# What systemd's environment files treat specially inside a double-quoted value, which may span lines.
+_ENV_ESCAPED = ('\\', '"', '`', '$')
+
+
+def secrets_env(env, file_api_key=None, managed='Ansible managed'):
+    """The text of a worker's secrets file (systemd reads it before dropping privileges): a
+    comment line MANAGED, then each of ENV (secrets()'s env) as NAME="value" with backslash,
+    quote, backquote and dollar escaped, by name ignoring case, as Jinja's dictsort orders them.
+    FILE_API_KEY, an API key read from a file on the host, is TEMPORAL_API_KEY when given."""
+    values = dict(env or {})
+    if file_api_key is not None:
+        values['TEMPORAL_API_KEY'] = file_api_key
+    lines = ['# %s' % managed]
+    for name in sorted(values, key=lambda n: text(n).lower()):
+        value = text(values[name])
+        for special in _ENV_ESCAPED:
+            value = value.replace(special, '\\' + special)
+        lines.append('%s="%s"' % (name, value))
+    return '\n'.join(lines) + '\n'
+
+
 def tls_text_files(workers, secrets_by_name):
     """The files the role writes from the certificates and CAs given as text, as host_files.to_write
     takes them: {path, checksum (SHA-1 of the text as written), owner, group, mode}. They are public:

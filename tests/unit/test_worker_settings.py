@@ -881,3 +881,17 @@ def test_the_documentation_and_the_role_match_the_argument_spec():
     assert set(given) <= set(spec) and set(name for name in spec if spec[name].get("required")) <= set(given)
     # Every phase reads the workers: the plan runs under any tag selection.
     assert task["tags"] == ["always"]
+
+
+def test_the_secrets_file_quotes_what_systemd_treats_specially_and_orders_by_name():
+    env = {"TEMPORAL_GRPC_META_X": "two\nlines", "b_lower": "x`y`", "A": 5}
+    assert worker_model.secrets_env(env, 'file key $$HOME "quoted" \\back') == (
+        '# Ansible managed\n'
+        'A="5"\n'
+        'b_lower="x\\`y\\`"\n'
+        'TEMPORAL_API_KEY="file key \\$\\$HOME \\"quoted\\" \\\\back"\n'
+        'TEMPORAL_GRPC_META_X="two\nlines"\n')
+    # Without a key from a file, the worker's own stays; the comment line is the caller's.
+    assert worker_model.secrets_env({"TEMPORAL_API_KEY": "K"}, None, "managed by us") == '# managed by us\nTEMPORAL_API_KEY="K"\n'
+    secrets_env = filter_loader.get("temporalops.temporal.worker_secrets_env").j2_function
+    assert secrets_env({}) == "# Ansible managed\n"
