@@ -16,8 +16,13 @@ def systemd_unit_problems(unit, name='temporal_systemd_unit'):
     return systemd_unit.problems(unit, name)
 
 
+def systemd_environment_value(value):
+    return systemd_unit.environment_file_value(value)
+
+
 class FilterModule(object):
     def filters(self):
         return {
+            'systemd_environment_value': systemd_environment_value,
             'systemd_unit_problems': systemd_unit_problems,
         }

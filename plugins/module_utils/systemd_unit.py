@@ -23,6 +23,19 @@ NAMES = {'\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab', '\x00': 'a
 ESCAPED_VALUES = ('environment',)
 
 
+# What systemd's environment files (EnvironmentFile=) treat specially inside a double-quoted
+# value, which may span lines: escaped with a backslash, the backslash itself first.
+ENVIRONMENT_FILE_ESCAPED = ('\\', '"', '`', '$')
+
+
+def environment_file_value(value):
+    """VALUE (its text, as Jinja's string filter writes it) double-quoted for an environment file."""
+    quoted = value if isinstance(value, str) else str(value)
+    for special in ENVIRONMENT_FILE_ESCAPED:
+        quoted = quoted.replace(special, '\\' + special)
+    return '"%s"' % quoted
+
+
 def control_character(text, newline_ok=False):
     """The first control character of TEXT (newline left out with NEWLINE_OK), or None."""
     for char in text:

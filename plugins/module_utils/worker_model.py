@@ -21,6 +21,7 @@ import math
 import re
 
 from ansible_collections.temporalops.temporal.plugins.module_utils.settings import to_int
+from ansible_collections.temporalops.temporal.plugins.module_utils.systemd_unit import environment_file_value
 
 # The tuning keys, each with the TEMPORAL_WORKER_* variable it becomes (examples/workers/README.md).
 TUNING_VARS = {
@@ -439,10 +440,6 @@ def secrets(instances, defaults):
     return _json_copy(result)
 
 
-# What systemd's environment files treat specially inside a double-quoted value, which may span lines.
-_ENV_ESCAPED = ('\\', '"', '`', '$')
-
-
 def secrets_env(env, file_api_key=None, managed='Ansible managed'):
     """The text of a worker's secrets file (systemd reads it before dropping privileges): a
     comment line MANAGED, then each of ENV (secrets()'s env) as NAME="value" with backslash,
@@ -453,10 +450,7 @@ def secrets_env(env, file_api_key=None, managed='Ansible managed'):
         values['TEMPORAL_API_KEY'] = file_api_key
     lines = ['# %s' % managed]
     for name in sorted(values, key=lambda n: text(n).lower()):
-        value = text(values[name])
-        for special in _ENV_ESCAPED:
-            value = value.replace(special, '\\' + special)
-        lines.append('%s="%s"' % (name, value))
+        lines.append('%s=%s' % (name, environment_file_value(values[name])))
     return '\n'.join(lines) + '\n'
 
 

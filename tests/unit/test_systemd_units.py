@@ -22,6 +22,7 @@ import yaml
 # ansible_render first: it installs Ansible's collection loader, which the collection's imports need.
 from ansible_render import load as load_yaml, render_role_template, trusted
 from ansible_collections.temporalops.temporal.plugins.filter import dev_server as dev_server_filters, ui as ui_filters
+from ansible_collections.temporalops.temporal.plugins.module_utils import systemd_unit
 
 ROLES = pathlib.Path(__file__).parents[2] / "roles"
 
@@ -304,3 +305,8 @@ def test_the_entry_point_refuses_a_control_character_before_writing(tmp_path):
     assert "temporal_systemd_unit.exec_start[1] '1\\nExecStartPre=/bin/sh' has a control character (a newline)" in result.stdout
     assert "Nothing was written to %s." % (out / "demo.service") in result.stdout
     assert not (out / "demo.service").exists()
+
+
+def test_an_environment_file_value_escapes_what_systemd_reads_specially():
+    assert systemd_unit.environment_file_value('a "b" `c` $d \\e\nf') == '"a \\"b\\" \\`c\\` \\$d \\\\e\nf"'
+    assert systemd_unit.environment_file_value(5) == '"5"'
