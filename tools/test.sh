@@ -47,9 +47,11 @@ if [ ${#builds[@]} -gt 0 ]; then
   builds_pid=$!
 fi
 # The older CLI and server releases only the upgrade scenario runs (about 10 minutes of Go
-# builds on a new machine) build in the background while the other steps and scenarios run;
-# the upgrade scenario runs last and waits for them. (nice counts for little: setsid gives them
-# an autogroup of their own, which the kernel shares the CPU with as with the steps'.)
+# builds on a new machine) build in the background on the CPU the other steps and scenarios
+# leave idle (a scenario waits on servers and workflows much of its time); the upgrade
+# scenario runs last and waits for them. setsid gives them an autogroup of their own, which
+# the kernel would share the CPU with equally, whatever their nice value: the autogroup's own
+# nice (/proc/self/autogroup) is what puts them behind the steps.
 previous_pid=""
 stop_previous_builds() { [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/dev/null || true; }
 trap stop_previous_builds EXIT
@@ -57,7 +59,8 @@ if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} "
   # Its own process group (setsid), so that an early exit stops the go builds under it too.
   # Its last line says it succeeded: the lane that waits for it is not its parent.
   # shellcheck disable=SC2016  # $0 is expanded by the inner bash
-  setsid nice -n 19 bash -c '"$0" cli-previous server-previous && echo "built-previous ok"' \
+  setsid nice -n 19 bash -c 'echo 19 >/proc/self/autogroup || true
+    "$0" cli-previous server-previous && echo "built-previous ok"' \
     "$REPO_ROOT/tools/build-artifacts.sh" >"$CACHE_DIR/build-previous.log" 2>&1 &
   previous_pid=$!
 fi
