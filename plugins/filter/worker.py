@@ -24,8 +24,12 @@ def worker_secrets_env(env, file_api_key=None, managed='Ansible managed'):
     return worker_model.secrets_env(env, file_api_key, managed)
 
 
-def worker_tls_text_files(workers, secrets_by_name):
-    return worker_model.tls_text_files(workers, secrets_by_name)
+def worker_text_files(workers, secrets_by_name, file_api_keys=None, managed='Ansible managed'):
+    return worker_model.text_files(workers, secrets_by_name, file_api_keys, managed)
+
+
+def worker_written_by(workers, written):
+    return worker_model.written_by(workers, written)
 
 
 def worker_node_problems(workers, asked, host, judge_missing=True):
@@ -38,5 +42,6 @@ class FilterModule(object):
             'worker_secrets': worker_secrets,
             'worker_secrets_env': worker_secrets_env,
             'worker_node_problems': worker_node_problems,
-            'worker_tls_text_files': worker_tls_text_files,
+            'worker_text_files': worker_text_files,
+            'worker_written_by': worker_written_by,
         }

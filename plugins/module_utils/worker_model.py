@@ -454,16 +454,31 @@ def secrets_env(env, file_api_key=None, managed='Ansible managed'):
     return '\n'.join(lines) + '\n'
 
 
-def tls_text_files(workers, secrets_by_name):
-    """The files the role writes from the certificates and CAs given as text, as host_files.to_write
-    takes them: {path, checksum (SHA-1 of the text as written), owner, group, mode}. They are public:
-    the secret files (the TLS keys, the environment files) are written every run instead, so that
-    no digest of a secret reaches the output. WORKERS: the plan's present workers;
-    SECRETS_BY_NAME: secrets(), where the texts are kept out of the model's output."""
+def text_files(workers, secrets_by_name, file_api_keys=None, managed='Ansible managed'):
+    """Every file the role writes from text, as the file_contents module takes them ({path,
+    content, owner, group, mode}), which compares them on the host and writes those that differ:
+    each worker's secrets file (root only: systemd reads it before dropping privileges), the TLS
+    key given as text (its group may read it) and the certificate and CA given as text (public).
+    WORKERS: the plan's present workers; SECRETS_BY_NAME: secrets(); FILE_API_KEYS: the API keys
+    read from files on the host, by worker name."""
     wanted = []
     for worker in workers:
+        name = worker['name']
+        secrets_of = secrets_by_name[name]
+        wanted.append({'path': worker['env_file'], 'owner': 'root', 'group': 'root', 'mode': '0600',
+                       'content': secrets_env(secrets_of['env'], (file_api_keys or {}).get(name), managed)})
+        if worker.get('has_tls_key'):
+            wanted.append({'path': worker['key_file'], 'owner': 'root', 'group': worker['group'], 'mode': '0640',
+                           'content': text(secrets_of['tls_key']).strip() + '\n'})
         for item in worker.get('tls_texts') or []:
-            written = text(secrets_by_name[worker['name']]['tls_' + item['kind']]).strip() + '\n'
-            wanted.append({'path': item['path'], 'checksum': hashlib.sha1(written.encode('utf-8')).hexdigest(),
-                           'owner': 'root', 'group': 'root', 'mode': '0644'})
+            wanted.append({'path': item['path'], 'owner': 'root', 'group': 'root', 'mode': '0644',
+                           'content': text(secrets_of['tls_' + item['kind']]).strip() + '\n'})
     return wanted
+
+
+def written_by(workers, written):
+    """The names of WORKERS that read a file of WRITTEN (paths file_contents wrote): those restart."""
+    written = set(written or [])
+    return [worker['name'] for worker in workers
+            if written & set([worker['env_file'], worker.get('key_file') if worker.get('has_tls_key') else None]
+                             + [item['path'] for item in worker.get('tls_texts') or []])]

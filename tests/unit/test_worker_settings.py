@@ -5,7 +5,6 @@ worker runs and gets, and the message each mistake gets, naming the worker and t
 The expected models and messages were computed with the Jinja templates these replace
 (workers.j2, checks.j2, secrets.j2) on the same inputs, so the port changes no worker."""
 
-import hashlib
 import json
 import os
 import pathlib
@@ -398,22 +397,32 @@ def test_the_secrets_filter_through_ansible():
     assert secrets_filter([{"name": "a"}]) == {"a": {"env": {}, "api_key": "", "grpc_meta": {}, "tls_key": "", "tls_cert": "", "tls_ca": ""}}
 
 
-def test_the_certificates_given_as_text_are_described_by_digest_and_no_secret_file_is():
-    """What host_files.to_write compares: each certificate and CA file as the copy task writes it
-    (the text trimmed, one newline). The key given as text is not among them: a secret file is
-    written every run, so that no digest of a secret is shown."""
-    workers = [{"name": "a", "command": "/w", "tls": {"key": "  KEY\n", "cert": " CERT", "ca": "CA\n\n"}},
-               {"name": "b", "command": "/w", "tls": {"key_file": "/etc/b.key", "cert_file": "/etc/b.pem"}}]
+def test_every_file_written_from_text_is_one_item_with_its_content_and_the_readers_restart():
+    """What file_contents writes in one call: the secrets file of each worker (as secrets_env
+    renders it, an API key read from a file included), the key given as text (its group may read
+    it) and the certificate and CA given as text, each trimmed to one newline. A worker whose
+    files are all kept does not restart."""
+    workers = [{"name": "a", "command": "/w", "api_key": "K", "tls": {"key": "  KEY\n", "cert": " CERT", "ca": "CA\n\n"}},
+               {"name": "b", "command": "/w", "api_key_file": "/etc/b.api", "tls": {"key_file": "/etc/b.key", "cert_file": "/etc/b.pem"}}]
     model = resolved(workers)
-    wanted = worker_model.tls_text_files(model, worker_model.secrets(workers, {}))
+    secrets = worker_model.secrets(workers, {})
+    wanted = worker_model.text_files(model, secrets, {"b": "FILEKEY"}, "managed")
+    a, b = model
     assert wanted == [
-        {"path": model[0]["tls"]["cert_file"], "checksum": hashlib.sha1(b"CERT\n").hexdigest(), "owner": "root", "group": "root",
-         "mode": "0644"},
-        {"path": model[0]["tls"]["ca_file"], "checksum": hashlib.sha1(b"CA\n").hexdigest(), "owner": "root", "group": "root",
-         "mode": "0644"}]
-    assert hashlib.sha1(b"KEY\n").hexdigest() not in json.dumps(wanted)
-    files_filter = filter_loader.get("temporalops.temporal.worker_tls_text_files").j2_function
-    assert files_filter(model, worker_model.secrets(workers, {})) == wanted
+        {"path": a["env_file"], "owner": "root", "group": "root", "mode": "0600", "content": '# managed\nTEMPORAL_API_KEY="K"\n'},
+        {"path": a["key_file"], "owner": "root", "group": a["group"], "mode": "0640", "content": "KEY\n"},
+        {"path": a["tls"]["cert_file"], "owner": "root", "group": "root", "mode": "0644", "content": "CERT\n"},
+        {"path": a["tls"]["ca_file"], "owner": "root", "group": "root", "mode": "0644", "content": "CA\n"},
+        {"path": b["env_file"], "owner": "root", "group": "root", "mode": "0600",
+         "content": '# managed\nTEMPORAL_API_KEY="FILEKEY"\n'}]
+    files_filter = filter_loader.get("temporalops.temporal.worker_text_files").j2_function
+    assert files_filter(model, secrets, {"b": "FILEKEY"}, "managed") == wanted
+    written_by = filter_loader.get("temporalops.temporal.worker_written_by").j2_function
+    assert written_by(model, []) == [] and written_by(model, ["/etc/elsewhere"]) == []
+    assert written_by(model, [a["tls"]["ca_file"]]) == ["a"] and written_by(model, [a["key_file"]]) == ["a"]
+    assert written_by(model, [b["env_file"], a["env_file"]]) == ["a", "b"]
+    # b's own key file is the user's, not written by the role: it restarts nothing.
+    assert written_by(model, ["/etc/b.key"]) == []
 
 
 # Every message of the checks, word for word as the Jinja version (checks.j2) gave it: the

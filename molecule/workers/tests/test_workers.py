@@ -193,19 +193,28 @@ CRASH = {"name": "crash", "files": {"src": os.path.join(os.path.dirname(__file__
          "command": ["/opt/temporal-workers/crash/app/run.sh"]}
 
 
+# A secret of orders alone (its secrets file, nothing in its unit), given in the crash check's run.
+ORDERS_SECRET = {"GREETER_SIGNING_KEY": "tops-marker-orders-secret-3f9a"}
+
+
 def test_a_worker_that_crashes_on_start_fails_the_play_with_its_journal(present, tmp_path):
-    """The health gate: the crashing worker is named with the end of its journal; the others
-    (reports as the check before left it) keep their PIDs. It stays for the next check, which
-    removes it."""
+    """The health gate: the crashing worker is named with the end of its journal; billing and
+    reports (as the check before left it) keep their PIDs. In the same run orders gets a new
+    secret, which changes its secrets file alone: it restarts with it. Crash stays for the next
+    check, which removes it (and puts orders' settings back)."""
     pids = {name: wait_polling(present, name) for name in QUEUES}
-    rc, output = apply(tmp_path, present, temporal_worker_instances=[worker("billing"), TUNED_REPORTS, worker("orders"), CRASH],
-                       temporal_worker_health_timeout=8)
+    rc, output = apply(tmp_path, present, temporal_worker_health_timeout=8, temporal_worker_instances=[
+        worker("billing"), TUNED_REPORTS, worker("orders", secret_environment=ORDERS_SECRET), CRASH])
     assert rc != 0
     assert "Worker crash (temporal-worker@crash.service) did not poll its task queue crash" in output, output[-3000:]
     assert "tops-crash-42: no such module" in output.split("Its journal ends:", 1)[-1], output[-3000:]
     assert present.file("/opt/temporal-workers/crash/app/run.sh").mode == 0o755
-    for name, pid in pids.items():
-        assert main_pid(present, unit(name)).strip() == pid
+    for name in ("billing", "reports"):
+        assert main_pid(present, unit(name)).strip() == pids[name], name
+    assert wait_polling(present, "orders") != pids["orders"]
+    assert "GREETER_SIGNING_KEY=%s" % ORDERS_SECRET["GREETER_SIGNING_KEY"] in environment(present, "orders")
+    assert ORDERS_SECRET["GREETER_SIGNING_KEY"] not in present.file(dropin("orders")).content_string
+    assert ORDERS_SECRET["GREETER_SIGNING_KEY"] not in output
 
 
 # Reports names itself as runtimes on Temporal's Rust core do (<name>@<task queue>): the example
@@ -242,7 +251,7 @@ def test_a_worker_with_its_own_identity_passes_the_gate_through_a_restart(presen
     """Reports gets its own identity (the role restarts it), and that process is stopped by hand
     and started again while the gate waits: the gate follows the new process and the play
     passes; the queue's poller and the activity's worker are that identity. Crash (of the check
-    before) leaves the list here; the next check finds it gone."""
+    before) leaves the list here; the next check finds it gone. Orders gets its settings back."""
     billing = wait_polling(present, "billing")
     out = "/run/temporalops-gate-restart"
     present.run("rm -f %s %s.started-by-role" % (out, out))

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) temporalops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The file_contents module's work on the host: which of the wanted files differ from what is
+there, and an atomic write of one. Compared on the host, so that neither a file's content nor a
+digest of it (the files may hold secrets) goes back to the controller."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import errno
+import grp
+import os
+import pwd
+import stat
+import tempfile
+
+
+def mode_number(value):
+    """A mode as the roles give it ('0640', '640', 0o640) as a number; ValueError otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        number = int(str(value), 8)
+    if not 0 <= number <= 0o7777:
+        raise ValueError(value)
+    return number
+
+
+def problems(files):
+    """What is wrong with FILES ([{path, content, owner, group, mode}]) before anything is
+    written: every problem, each naming its path (never its content). Owners and groups are
+    looked up in the host's databases."""
+    found = []
+    seen = set()
+    for item in files:
+        path = item['path']
+        if not os.path.isabs(path):
+            found.append('%s: the path must be absolute.' % path)
+        if path in seen:
+            found.append('%s: named twice.' % path)
+        seen.add(path)
+        if os.path.isdir(path) and not os.path.islink(path):
+            found.append('%s: is a directory.' % path)
+        elif not os.path.isdir(os.path.dirname(path) or '/'):
+            found.append('%s: its directory %s does not exist.' % (path, os.path.dirname(path)))
+        if item.get('owner') is not None:
+            try:
+                pwd.getpwnam(item['owner'])
+            except KeyError:
+                found.append('%s: no user %s on this host.' % (path, item['owner']))
+        if item.get('group') is not None:
+            try:
+                grp.getgrnam(item['group'])
+            except KeyError:
+                found.append('%s: no group %s on this host.' % (path, item['group']))
+        if item.get('mode') is not None:
+            try:
+                mode_number(item['mode'])
+            except ValueError:
+                found.append('%s: mode %s is not an octal mode.' % (path, item['mode']))
+    return found
+
+
+def _read(path):
+    """(stat, bytes) of the regular file at PATH, (None, None) when there is none."""
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        if error.errno in (errno.ENOENT, errno.ENOTDIR):
+            return None, None
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        return info, None
+    with open(path, 'rb') as handle:
+        return info, handle.read()
+
+
+def differences(item):
+    """What of ITEM ({path, content, owner?, group?, mode?}) differs on the host: a list of
+    'content', 'owner', 'group', 'mode' (all of them for a missing file or one of another type)."""
+    info, current = _read(item['path'])
+    if current is None:
+        return ['content', 'owner', 'group', 'mode']
+    found = []
+    if current != item['content'].encode('utf-8'):
+        found.append('content')
+    if item.get('owner') is not None and info.st_uid != pwd.getpwnam(item['owner']).pw_uid:
+        found.append('owner')
+    if item.get('group') is not None and info.st_gid != grp.getgrnam(item['group']).gr_gid:
+        found.append('group')
+    if item.get('mode') is not None and stat.S_IMODE(info.st_mode) != mode_number(item['mode']):
+        found.append('mode')
+    return found
+
+
+def write(item):
+    """Write ITEM's content with its owner, group and mode: a new file beside the old one, with
+    its final owner and mode before it holds anything, renamed over it (a reader sees the old
+    file or the new one, never a part, and never a mode wider than asked)."""
+    path = item['path']
+    info = _read(path)[0]
+    uid = pwd.getpwnam(item['owner']).pw_uid if item.get('owner') is not None else (info.st_uid if info else os.geteuid())
+    gid = grp.getgrnam(item['group']).gr_gid if item.get('group') is not None else (info.st_gid if info else os.getegid())
+    if item.get('mode') is not None:
+        mode = mode_number(item['mode'])
+    else:
+        mode = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else 0o600
+    descriptor, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=os.path.dirname(path))
+    try:
+        with os.fdopen(descriptor, 'wb') as handle:
+            os.fchown(handle.fileno(), uid, gid)
+            os.fchmod(handle.fileno(), mode)
+            handle.write(item['content'].encode('utf-8'))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
