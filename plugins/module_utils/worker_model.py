@@ -116,9 +116,23 @@ def _merge(low, high):
     return result
 
 
+def _plain(value):
+    """VALUE as plain dicts, lists and scalars, a copy. Cheaper than copy.deepcopy of what Ansible
+    hands a filter (its lazy containers and tagged strings deep-copy slowly: a quarter of a
+    workers re-converge's controller time was deepcopy under worker_secrets)."""
+    if isinstance(value, dict):
+        return dict((_plain(key), _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    for kind in (bool, str, int, float):
+        if isinstance(value, kind):
+            return kind(value)
+    return copy.deepcopy(value)
+
+
 def merged(raw, defaults):
     """One worker's settings: the built-in defaults, then temporal_worker_defaults, then its own."""
-    return _merge(copy.deepcopy(BUILTIN), _merge(copy.deepcopy(defaults), copy.deepcopy(raw)))
+    return _merge(copy.deepcopy(BUILTIN), _merge(_plain(defaults), _plain(raw)))
 
 
 def _controller_settings(w):

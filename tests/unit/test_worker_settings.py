@@ -904,3 +904,17 @@ def test_the_secrets_file_quotes_what_systemd_treats_specially_and_orders_by_nam
     assert worker_model.secrets_env({"TEMPORAL_API_KEY": "K"}, None, "managed by us") == '# managed by us\nTEMPORAL_API_KEY="K"\n'
     secrets_env = filter_loader.get("temporalops.temporal.worker_secrets_env").j2_function
     assert secrets_env({}) == "# Ansible managed\n"
+
+
+def test_merged_settings_are_a_plain_copy_of_the_inputs():
+    """merged() copies what Ansible hands the filters (cheaply, not with deepcopy): a change to the
+    result reaches neither the worker's settings nor temporal_worker_defaults, and tuples become lists."""
+    raw = {"name": "a", "tls": {"cert_file": "/etc/a.pem"}, "environment": {"A": "1"}, "command": ("/w", "--x")}
+    defaults = {"tls": {"server_name": "front"}, "tuning": {"activity_pollers": 2}}
+    w = worker_model.merged(raw, defaults)
+    assert w["tls"] == {"server_name": "front", "cert_file": "/etc/a.pem"} and w["command"] == ["/w", "--x"]
+    w["tls"]["cert_file"] = "/elsewhere"
+    w["environment"]["B"] = "2"
+    w["tuning"]["activity_pollers"] = 9
+    assert raw == {"name": "a", "tls": {"cert_file": "/etc/a.pem"}, "environment": {"A": "1"}, "command": ("/w", "--x")}
+    assert defaults == {"tls": {"server_name": "front"}, "tuning": {"activity_pollers": 2}}
