@@ -30,10 +30,20 @@ def mode_number(value):
     return number
 
 
-def problems(files):
+def _id(lookup, name):
+    """The id of NAME in a host database (pwd.getpwnam, grp.getgrnam), None when it is not there."""
+    try:
+        return lookup(name)[2]
+    except KeyError:
+        return None
+
+
+def problems(files, check_mode=False):
     """What is wrong with FILES ([{path, content, owner, group, mode}]) before anything is
     written: every problem, each naming its path (never its content). Owners and groups are
-    looked up in the host's databases."""
+    looked up in the host's databases. In CHECK_MODE a missing directory, owner or group is no
+    problem: the run being previewed creates them before it writes (those files count as
+    differing, differences())."""
     found = []
     seen = set()
     for item in files:
@@ -45,18 +55,12 @@ def problems(files):
         seen.add(path)
         if os.path.isdir(path) and not os.path.islink(path):
             found.append('%s: is a directory.' % path)
-        elif not os.path.isdir(os.path.dirname(path) or '/'):
+        elif not check_mode and not os.path.isdir(os.path.dirname(path) or '/'):
             found.append('%s: its directory %s does not exist.' % (path, os.path.dirname(path)))
-        if item.get('owner') is not None:
-            try:
-                pwd.getpwnam(item['owner'])
-            except KeyError:
-                found.append('%s: no user %s on this host.' % (path, item['owner']))
-        if item.get('group') is not None:
-            try:
-                grp.getgrnam(item['group'])
-            except KeyError:
-                found.append('%s: no group %s on this host.' % (path, item['group']))
+        if item.get('owner') is not None and not check_mode and _id(pwd.getpwnam, item['owner']) is None:
+            found.append('%s: no user %s on this host.' % (path, item['owner']))
+        if item.get('group') is not None and not check_mode and _id(grp.getgrnam, item['group']) is None:
+            found.append('%s: no group %s on this host.' % (path, item['group']))
         if item.get('mode') is not None:
             try:
                 mode_number(item['mode'])
@@ -81,16 +85,17 @@ def _read(path):
 
 def differences(item):
     """What of ITEM ({path, content, owner?, group?, mode?}) differs on the host: a list of
-    'content', 'owner', 'group', 'mode' (all of them for a missing file or one of another type)."""
+    'content', 'owner', 'group', 'mode' (all of them for a missing file, one of another type, or
+    one in a missing directory). An owner or group the host lacks differs."""
     info, current = _read(item['path'])
     if current is None:
         return ['content', 'owner', 'group', 'mode']
     found = []
     if current != item['content'].encode('utf-8'):
         found.append('content')
-    if item.get('owner') is not None and info.st_uid != pwd.getpwnam(item['owner']).pw_uid:
+    if item.get('owner') is not None and info.st_uid != _id(pwd.getpwnam, item['owner']):
         found.append('owner')
-    if item.get('group') is not None and info.st_gid != grp.getgrnam(item['group']).gr_gid:
+    if item.get('group') is not None and info.st_gid != _id(grp.getgrnam, item['group']):
         found.append('group')
     if item.get('mode') is not None and stat.S_IMODE(info.st_mode) != mode_number(item['mode']):
         found.append('mode')

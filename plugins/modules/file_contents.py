@@ -20,7 +20,9 @@ description:
   - Each file is written beside the old one with its final owner and mode, then renamed over it. A reader
     finds the old file or the new one, never a part, and never a mode wider than asked.
   - Every file is checked (absolute path, existing directory, known owner and group, octal mode) before any
-    is written; a problem fails the module naming each path concerned, and nothing is written.
+    is written; a problem fails the module naming each path concerned, and nothing is written. In check mode a
+    missing directory, owner or group is no problem (the run being previewed creates them first), and the file
+    counts as one to write.
 author:
   - temporalops maintainers (@temporalops)
 options:
@@ -39,10 +41,10 @@ options:
         type: str
         required: true
       owner:
-        description: Its owner. Unset keeps the owner of an existing file (a new one is the connection user's).
+        description: Its owner. Unset keeps the owner of an existing file (a new one gets the user the module runs as).
         type: str
       group:
-        description: Its group. Unset keeps the group of an existing file.
+        description: Its group. Unset keeps the group of an existing file (a new one gets the group the module runs as).
         type: str
       mode:
         description:
@@ -117,7 +119,7 @@ def main():
         supports_check_mode=True,
     )
     files = module.params['files']
-    found = file_contents.problems(files)
+    found = file_contents.problems(files, module.check_mode)
     if found:
         module.fail_json(msg='Nothing was written. ' + ' '.join(found), written=[])
     written = [item['path'] for item in files if file_contents.differences(item)]

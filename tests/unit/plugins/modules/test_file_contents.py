@@ -110,3 +110,23 @@ def test_every_problem_is_named_and_nothing_is_written(tmp_path, monkeypatch):
         assert expected in result['msg'], (expected, result['msg'])
     assert result['msg'].startswith('Nothing was written.') and 'tops-marker' not in result['msg']
     assert listing(tmp_path) == before
+
+
+def test_check_mode_counts_a_missing_directory_owner_or_group_as_to_write(tmp_path, monkeypatch):
+    """A preview of a run that first creates the directory and the accounts (a new host, or one
+    the role removed workers from): nothing refused, each such file to write, nothing written.
+    The same files outside check mode are refused."""
+    existing = tmp_path / 'a.env'
+    existing.write_text(SECRET)
+    os.chmod(str(existing), 0o640)
+    files = [entry(tmp_path / 'new' / 'a.env', SECRET),
+             dict(entry(existing, SECRET), group='tops-no-such-group'),
+             dict(entry(tmp_path / 'b.env', SECRET), owner='tops-no-such-user')]
+    before = listing(tmp_path)
+    result = run(monkeypatch, files, check=True)
+    assert result == {'changed': True, 'written': [f['path'] for f in files], 'failed': False}
+    assert listing(tmp_path) == before
+    refused = run(monkeypatch, files)
+    assert refused['failed'] and refused['written'] == [] and listing(tmp_path) == before
+    for expected in ('its directory %s does not exist.' % (tmp_path / 'new'), 'no group tops-no-such-group', 'no user tops-no-such-user'):
+        assert expected in refused['msg'], refused['msg']
