@@ -18,13 +18,13 @@ import pwd
 import stat
 import tempfile
 
+from ansible_collections.temporalops.temporal.plugins.module_utils import host_files
+
 
 def mode_number(value):
-    """A mode as the roles give it ('0640', '640', 0o640) as a number; ValueError otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    else:
-        number = int(str(value), 8)
+    """A mode as the roles give it ('0640', '640', 0o640) as a number (host_files reads it so);
+    ValueError for one that is no octal number or outside 0 to 07777."""
+    number = host_files.mode_number(value)
     if not 0 <= number <= 0o7777:
         raise ValueError(value)
     return number
@@ -69,14 +69,21 @@ def problems(files, check_mode=False):
     return found
 
 
-def _read(path):
-    """(stat, bytes) of the regular file at PATH, (None, None) when there is none."""
+def _stat(path):
+    """os.lstat of PATH, None when there is nothing there (or its directory is missing)."""
     try:
-        info = os.lstat(path)
+        return os.lstat(path)
     except OSError as error:
         if error.errno in (errno.ENOENT, errno.ENOTDIR):
-            return None, None
+            return None
         raise
+
+
+def _read(path):
+    """(stat, bytes) of the regular file at PATH, (None, None) when there is none."""
+    info = _stat(path)
+    if info is None:
+        return None, None
     if not stat.S_ISREG(info.st_mode):
         return info, None
     with open(path, 'rb') as handle:
@@ -107,7 +114,7 @@ def write(item):
     its final owner and mode before it holds anything, renamed over it (a reader sees the old
     file or the new one, never a part, and never a mode wider than asked)."""
     path = item['path']
-    info = _read(path)[0]
+    info = _stat(path)
     uid = pwd.getpwnam(item['owner']).pw_uid if item.get('owner') is not None else (info.st_uid if info else os.geteuid())
     gid = grp.getgrnam(item['group']).gr_gid if item.get('group') is not None else (info.st_gid if info else os.getegid())
     if item.get('mode') is not None:

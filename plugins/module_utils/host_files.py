@@ -17,7 +17,7 @@ import os
 STATES = ('file', 'directory', 'absent')
 
 
-def _mode(value):
+def mode_number(value):
     """A mode as host_info and the write tasks give it ('0640', '640', 0o640) as a number."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -39,7 +39,7 @@ def _differs(wanted, found):
     for key in ('owner', 'group'):
         if wanted.get(key) is not None and found.get(key) != wanted[key]:
             return True
-    return wanted.get('mode') is not None and _mode(found.get('mode', '0')) != _mode(wanted['mode'])
+    return wanted.get('mode') is not None and mode_number(found.get('mode', '0')) != mode_number(wanted['mode'])
 
 
 def _expand(wanted):
