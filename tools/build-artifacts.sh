@@ -44,9 +44,7 @@ build_cli() {
   [ -f "$rel/$archive" ] && { log "cached $archive"; return; }
   log "building temporal CLI $v (go install; the first build takes minutes)"
   local stage; stage="$(mktemp -d)"
-  # The checksum database no longer answers for the ui-server versions older CLIs pin
-  # (v2.39.0 for CLI 1.4.1); the CLI module's own go.sum still pins their hashes.
-  GONOSUMDB=github.com/temporalio/ui-server GOBIN="$stage" go install -trimpath \
+  GOBIN="$stage" go install -trimpath \
     -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$v" \
     "github.com/temporalio/cli/cmd/temporal@v$v"
   cp "$(module_dir "github.com/temporalio/cli@v$v")/LICENSE" "$stage/LICENSE"

@@ -20,7 +20,7 @@ mkdir -p "$HOME/.ansible"
 # Versions the test mirror carries; the roles' defaults pin the same ones.
 CLI_VERSION="${TEMPORALOPS_CLI_VERSION:-1.5.1}"
 # An older release, for the scenario that upgrades a running dev server.
-CLI_PREVIOUS_VERSION="${TEMPORALOPS_CLI_PREVIOUS_VERSION:-1.4.1}"
+CLI_PREVIOUS_VERSION="${TEMPORALOPS_CLI_PREVIOUS_VERSION:-1.5.0}"
 # Server releases the mirror carries, oldest first, ending at the roles' default: the
 # upgrade scenario starts at the first and walks through the others, one minor version
 # per step. Adding a release is one word here.

@@ -101,7 +101,7 @@ options:
       - The role C(temporalops.temporal.temporal_cli) is one way to install it.
     type: path
 requirements:
-  - The C(temporal) CLI (1.4.1 or later) on the host that runs the module.
+  - The C(temporal) CLI (1.5.0 or later) on the host that runs the module.
 notes:
   - The module's options are the only source of the connection. The CLI is run with C(--disable-config-file), so an
     envconfig profile of the user the module runs as (such as root's profile that the temporal_server role writes)

@@ -23,7 +23,7 @@ PID_FILE = "/etc/temporalops-test-pid"
 
 
 # The inventory reads these from the same environment, with the same defaults (tools/lib.sh).
-CLI_VERSIONS = {"from": os.environ.get("TEMPORALOPS_CLI_PREVIOUS_VERSION", "1.4.1"),
+CLI_VERSIONS = {"from": os.environ.get("TEMPORALOPS_CLI_PREVIOUS_VERSION", "1.5.0"),
                 "to": os.environ.get("TEMPORALOPS_CLI_VERSION", "1.5.1")}
 # The server releases of the walk, oldest first.
 SERVER_WALK = os.environ.get("TEMPORALOPS_SERVER_VERSIONS", "1.30.9 1.31.2 1.32.2").split()
