@@ -54,8 +54,12 @@ fi
 # cold drill of 12-07: the steps before molecule took 686 s instead of 1046, but the scenarios
 # leave little idle, and the upgrade scenario waited 317 s for the last build.)
 previous_pid=""
-stop_previous_builds() { [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/dev/null || true; }
-trap stop_previous_builds EXIT
+beside_pid=""
+stop_background() {
+  [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/dev/null || true
+  [ -z "$beside_pid" ] || kill -- "-$beside_pid" 2>/dev/null || true
+}
+trap stop_background EXIT
 if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} " == *" upgrade "* ]]; then
   # Its own process group (setsid), so that an early exit stops the go builds under it too.
   # Its last line says it succeeded: the lane that waits for it is not its parent.
@@ -88,7 +92,9 @@ need_builds() {
 # production scenario's hosts and network have names of their own, so the lanes share
 # nothing but the mirror. TEMPORALOPS_SCENARIOS runs the scenarios it names in one lane.
 scenario_times=()
-failed_mark=""
+# Either lane of scenarios, or the steps beside them, leaves this when it fails: the lanes
+# start no scenario after it.
+failed_mark="$CACHE_DIR/molecule-failed"
 run_scenario() {
   local scenario="$1" started=$SECONDS rc=0
   if [ "$scenario" = upgrade ] && [ -n "$previous_pid" ]; then
@@ -120,8 +126,6 @@ run_lane() {
 }
 run_scenarios() {
   local lane_times="$CACHE_DIR/molecule-times.txt" rc=0 pid
-  failed_mark="$CACHE_DIR/molecule-failed"
-  rm -f "$failed_mark"
   : >"$lane_times"
   if [ -n "${TEMPORALOPS_SCENARIOS:-}" ]; then
     local scenarios
@@ -141,7 +145,12 @@ run_scenarios() {
     for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
   fi
   mapfile -t scenario_times <"$lane_times"
-  [ $rc -eq 0 ] || { printf '%s\n' "${scenario_times[@]}" >&2; die "a molecule scenario failed"; }
+  if [ $rc -ne 0 ]; then
+    # The steps beside the scenarios may be what stopped them: show them when they are over.
+    [ -z "$beside_pid" ] || kill -0 "$beside_pid" 2>/dev/null || finish_beside
+    printf '%s\n' "${scenario_times[@]}" >&2
+    die "a molecule scenario failed"
+  fi
 }
 
 declare -A took
@@ -197,9 +206,49 @@ run_step() {
   took[$name]=$((SECONDS - started))
 }
 
+# The unit and module tests need the built binaries, and neither the scenarios nor the steps
+# before them: with molecule among the steps they run beside the scenarios, one after the
+# other in a lane of their own (their output shown when the scenarios end), in the CPU the
+# scenarios leave idle while servers start and workflows run, instead of before them.
+beside=()
+if uses molecule; then
+  for step in units modules; do uses "$step" && beside+=("$step"); done
+fi
+beside_log="$CACHE_DIR/beside-molecule.log"
+start_beside() {
+  rm -f "$failed_mark"
+  [ ${#beside[@]} -gt 0 ] || return 0
+  need_builds
+  log "test steps ${beside[*]} run beside the scenarios (their output: $beside_log)"
+  # A process group of its own (job control on while it starts), so that an early exit stops
+  # the servers and tests under it too. A failure leaves the mark, and the lanes stop.
+  set -m
+  (
+    trap '[ $? -eq 0 ] || touch "$failed_mark"' EXIT
+    for step in "${beside[@]}"; do run_step "$step"; done
+    for step in "${beside[@]}"; do printf 'took %s %s\n' "$step" "${took[$step]}"; done
+  ) >"$beside_log" 2>&1 &
+  beside_pid=$!
+  set +m
+}
+finish_beside() {
+  [ -n "$beside_pid" ] || return 0
+  local rc=0 step
+  wait "$beside_pid" || rc=$?
+  beside_pid=""
+  cat "$beside_log"
+  [ $rc -eq 0 ] || die "test steps ${beside[*]} (beside the scenarios) failed"
+  for step in "${beside[@]}"; do
+    took[$step]="$(awk -v step="$step" '$1 == "took" && $2 == step {print $3}' "$beside_log")"
+  done
+}
+
 for step in "${steps[@]}"; do
+  [[ " ${beside[*]} " != *" $step "* ]] || continue
+  [ "$step" != molecule ] || start_beside
   run_step "$step"
 done
+finish_beside
 
 log "all test steps passed"
 for step in "${steps[@]}"; do
