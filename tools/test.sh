@@ -46,29 +46,28 @@ if [ ${#builds[@]} -gt 0 ]; then
   "$REPO_ROOT/tools/mirror.sh" "${builds[@]}" >"$CACHE_DIR/build.log" 2>&1 &
   builds_pid=$!
 fi
-# The older CLI and server releases only the upgrade scenario runs (about 10 minutes of Go
-# builds on a new machine) build in the background on the CPU the other steps and scenarios
-# leave idle; the upgrade scenario runs last and waits for them. setsid gives them an autogroup
-# of their own, which the kernel would share the CPU with equally, whatever their nice value:
-# the autogroup's own nice (/proc/self/autogroup) is what puts them behind the steps. (The
-# cold drill of 12-07: the steps before molecule took 686 s instead of 1046, but the scenarios
-# leave little idle, and the upgrade scenario waited 317 s for the last build.)
+# The older CLI and server releases only the upgrade scenario runs (about 570 CPU-seconds of
+# Go on a new machine) build once the current ones are built (need_builds), beside the
+# scenarios and at their priority, in a process group of their own (job control on while they
+# start) so that an early exit stops the go builds under them too; their last line says they
+# succeeded, as the lane that waits for them is not their parent. (The cold drill of 12-07 ran
+# them from the start at nice 19: they got only the CPU nothing else wanted, finished when the
+# production lane did, and the upgrade scenario, last in the other lane, waited 431 s for them.)
 previous_pid=""
+start_previous_builds() {
+  [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} " == *" upgrade "* ]] || return 0
+  set -m
+  { "$REPO_ROOT/tools/build-artifacts.sh" cli-previous server-previous && echo "built-previous ok"; } \
+    >"$CACHE_DIR/build-previous.log" 2>&1 &
+  previous_pid=$!
+  set +m
+}
 beside_pid=""
 stop_background() {
   [ -z "$previous_pid" ] || kill -- "-$previous_pid" 2>/dev/null || true
   [ -z "$beside_pid" ] || kill -- "-$beside_pid" 2>/dev/null || true
 }
 trap stop_background EXIT
-if [[ " ${steps[*]} " == *" molecule "* && " ${TEMPORALOPS_SCENARIOS:-upgrade} " == *" upgrade "* ]]; then
-  # Its own process group (setsid), so that an early exit stops the go builds under it too.
-  # Its last line says it succeeded: the lane that waits for it is not its parent.
-  # shellcheck disable=SC2016  # $0 is expanded by the inner bash
-  setsid nice -n 19 bash -c 'echo 19 >/proc/self/autogroup || true
-    "$0" cli-previous server-previous && echo "built-previous ok"' \
-    "$REPO_ROOT/tools/build-artifacts.sh" >"$CACHE_DIR/build-previous.log" 2>&1 &
-  previous_pid=$!
-fi
 export TEMPORALOPS_WHEELHOUSE="" TEMPORALOPS_NPM_CACHE="" TEMPORALOPS_GO_WORKER_URL="" TEMPORALOPS_GO_WORKER_SHA256=""
 need_builds() {
   [ -n "$builds_pid" ] || return 0
@@ -76,6 +75,7 @@ need_builds() {
   wait "$builds_pid" || { cat "$CACHE_DIR/build.log" >&2; builds_pid=""; die "building the artifacts failed"; }
   builds_pid=""
   cat "$CACHE_DIR/build.log"
+  start_previous_builds
   # The example workers the workers scenario deploys (tools/build-artifacts.sh built them).
   if uses modules molecule; then
     TEMPORALOPS_WHEELHOUSE="$(wheelhouse_dir)" TEMPORALOPS_NPM_CACHE="$(npm_cache_archive)"
@@ -95,6 +95,9 @@ scenario_times=()
 # Either lane of scenarios, or the steps beside them, leaves this when it fails: the lanes
 # start no scenario after it.
 failed_mark="$CACHE_DIR/molecule-failed"
+# The steps beside the scenarios start when this appears: when the last scenario of the lane
+# that ends last starts (beside_cue), which then runs alone and leaves a core idle.
+beside_go="$CACHE_DIR/beside-go" beside_cue=""
 run_scenario() {
   local scenario="$1" started=$SECONDS rc=0
   if [ "$scenario" = upgrade ] && [ -n "$previous_pid" ]; then
@@ -104,6 +107,7 @@ run_scenario() {
       tail -n 40 "$CACHE_DIR/build-previous.log" >&2; die "building the older releases failed"; }
     cat "$CACHE_DIR/build-previous.log"
   fi
+  [ "$scenario" != "$beside_cue" ] || touch "$beside_go"
   (cd "$REPO_ROOT" && molecule test -s "$scenario") || rc=$?
   printf '    %-12s %4ss%s\n' "$scenario" "$((SECONDS - started))" "$([ $rc -eq 0 ] || echo ' FAILED')" >>"$lane_times"
   return $rc
@@ -130,6 +134,7 @@ run_scenarios() {
   if [ -n "${TEMPORALOPS_SCENARIOS:-}" ]; then
     local scenarios
     read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
+    beside_cue="${scenarios[-1]}"
     run_lane one "${scenarios[@]}" || rc=1
   else
     local others=() scenario pids=()
@@ -138,6 +143,7 @@ run_scenarios() {
       [[ " production upgrade " == *" $scenario "* ]] || others+=("$scenario")
     done
     # upgrade last in its lane: its older releases build in the background until then.
+    beside_cue=upgrade
     run_lane cluster production &
     pids+=($!)
     run_lane others "${others[@]}" upgrade &
@@ -208,15 +214,15 @@ run_step() {
 
 # The unit and module tests need the built binaries, and neither the scenarios nor the steps
 # before them: with molecule among the steps they run beside the scenarios, one after the
-# other in a lane of their own (their output shown when the scenarios end), in the CPU the
-# scenarios leave idle while servers start and workflows run, instead of before them.
+# other in a lane of their own (their output shown when the scenarios end), from when the last
+# scenario starts (beside_go), on the core it leaves idle, instead of before the scenarios.
 beside=()
 if uses molecule; then
   for step in units modules; do uses "$step" && beside+=("$step"); done
 fi
 beside_log="$CACHE_DIR/beside-molecule.log"
 start_beside() {
-  rm -f "$failed_mark"
+  rm -f "$failed_mark" "$beside_go"
   [ ${#beside[@]} -gt 0 ] || return 0
   need_builds
   log "test steps ${beside[*]} run beside the scenarios (their output: $beside_log)"
@@ -225,6 +231,8 @@ start_beside() {
   set -m
   (
     trap '[ $? -eq 0 ] || touch "$failed_mark"' EXIT
+    until [ -e "$beside_go" ] || [ -e "$failed_mark" ]; do sleep 2; done
+    [ ! -e "$failed_mark" ] || { echo "not run: a scenario failed first"; exit 0; }
     for step in "${beside[@]}"; do run_step "$step"; done
     for step in "${beside[@]}"; do printf 'took %s %s\n' "$step" "${took[$step]}"; done
   ) >"$beside_log" 2>&1 &
@@ -234,6 +242,7 @@ start_beside() {
 finish_beside() {
   [ -n "$beside_pid" ] || return 0
   local rc=0 step
+  touch "$beside_go"
   wait "$beside_pid" || rc=$?
   beside_pid=""
   cat "$beside_log"

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 import conftest
-from conftest import (NODE_TLS_DIR, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SERVER_HOSTS, container_address,
-                      host_name, main_pid, play, scenario_playbook, tls_certs)
+from conftest import (NODE_TLS_DIR, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SECRET, SERVER_HOSTS, container_address,
+                      host_name, leaks, main_pid, play, scenario_playbook, secrets_markers, tls_certs)
 
 testinfra_hosts = SERVER_HOSTS[:1]
 
@@ -190,6 +190,8 @@ def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is
     nodes[-1].check_output("touch -d '+2 seconds' /etc/temporal/temporal-server.yaml")
     rc, output = play(scenario_playbook("converge.yml"), ["--tags", "temporal_configure", "-e", "temporal_pki_renew_before_days=400"])
     assert rc == 0, output[-3000:]
+    # The renewal writes every node's key and certificate again: no key, token or password shows.
+    assert not leaks(output, SECRET, *secrets_markers())
     after = issued_serial(nodes[0])
     assert after != before
     deadline = time.time() + 60
