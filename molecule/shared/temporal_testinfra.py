@@ -97,6 +97,12 @@ def database_schema(host, database):
         "runuser -u postgres -- psql -d %s -tAc 'SELECT curr_version FROM schema_version'" % database).strip()
 
 
+def every_host():
+    """A testinfra host for each host of the scenario's inventory, as the checks reach them: for a
+    check whose one run covers every platform."""
+    return [testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, INVENTORY)) for name in HOSTS]
+
+
 def host_name(host):
     """The inventory name (and container name) of a testinfra host."""
     return host.backend.host

@@ -10,7 +10,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 # pylint: disable=wrong-import-position,unused-import
 from temporal_testinfra import (  # noqa: E402,F401  (re-exported to the test modules)
-    CLI_LINK, HOSTS, INVENTORY, PHASE_TAGS, SERVICE, UNIT_FILE, assert_hardened, assert_nothing_changed,
+    CLI_LINK, HOSTS, INVENTORY, every_host, PHASE_TAGS, SERVICE, UNIT_FILE, assert_hardened, assert_nothing_changed,
     assert_refused, cli, container_address, downloads, main_pid, phase_fixture, play, recap, recap_changed, run_playbook, scenario_playbook, wait_serving,
     workflow_status)
 

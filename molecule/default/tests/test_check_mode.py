@@ -1,10 +1,8 @@
 """A converged host stays unchanged under --check: no change predicted, and none made (units,
 processes, configuration and install trees as they were)."""
 
-import testinfra
-
 import conftest
-from conftest import assert_nothing_changed, play, scenario_playbook
+from conftest import assert_nothing_changed, every_host, play, scenario_playbook
 from host_state import assert_same_state, snapshot
 
 # One run covers every platform: it asserts each host's recap and state.
@@ -12,7 +10,7 @@ testinfra_hosts = conftest.testinfra_hosts[:1]
 
 
 def test_check_mode_on_converged_hosts_changes_nothing(present):
-    hosts = [testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, conftest.INVENTORY)) for name in conftest.HOSTS]
+    hosts = every_host()
     before = [snapshot(host) for host in hosts]
     rc, output = play(scenario_playbook("converge.yml"), ["--check", "--diff"])
     assert_nothing_changed(rc, output, conftest.HOSTS)

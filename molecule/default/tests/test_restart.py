@@ -3,19 +3,13 @@ covers every platform at once: it asserts each host's recap and process."""
 
 import json
 
-import testinfra
-
 import conftest
-from conftest import cli, main_pid, recap, run_playbook
+from conftest import cli, every_host, main_pid, recap, run_playbook
 
 # One run covers every platform (the first host's phase decides whether it applies).
 testinfra_hosts = conftest.testinfra_hosts[:1]
 
 PRESET = "temporalops.temporal.temporal"
-
-
-def every_host():
-    return [testinfra.get_host("ansible://%s?ansible_inventory=%s" % (name, conftest.INVENTORY)) for name in conftest.HOSTS]
 
 
 def pids(hosts):

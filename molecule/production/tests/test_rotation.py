@@ -122,14 +122,14 @@ def test_rotating_it_at_vvv_and_back_shows_it_nowhere(runs):
     assert runs["rotation_rc"] == 0, runs["outputs"][0][-3000:]
     assert runs.get("roll", {}).get("rc") == 0, runs["outputs"][-1][-3000:]
     sampler = runs["sampler"]
+    keys = secrets_markers()
+    assert conftest.key_markers(), "no private key to look for"
     for name, lines in sampler.command_lines.items():
         # The controls prove a process of 50 ms was seen at the start and at the end.
         print("%s: %d passes over every process's command line" % (name, sampler.passes[name]))
         assert sampler.seen_both_controls(name) and sampler.passes[name] > 1000, (name, sampler.passes[name])
-        assert not leaks("\n".join(lines), SECRET, ROTATED, *secrets_markers()), name
+        assert not leaks("\n".join(lines), SECRET, ROTATED, *keys), name
     assert any("temporal-sql-tool" in line for line in sampler.command_lines[conftest.SERVER_HOSTS[0]])
-    keys = secrets_markers()
-    assert conftest.key_markers(), "no private key to look for"
     for output in runs["outputs"]:
         assert not leaks(output, SECRET, ROTATED, *keys)
         assert "TEMPORALOPS-SECRET" not in output and "TEMPORALOPS-ROTATED" not in output
