@@ -22,6 +22,21 @@ def recap_changed(output):
     return sum(counts["changed"] for counts in recap(output).values())
 
 
+def changed_tasks(output):
+    """What a run changed, task by task: task or handler name -> the hosts it reported changed
+    on (a loop's items count once per host)."""
+    changed, task = {}, None
+    for line in ANSI.sub("", output).splitlines():
+        header = re.match(r"^(?:TASK|RUNNING HANDLER) \[(.*)\] \**$", line)
+        if header:
+            task = header.group(1)
+            continue
+        result = re.match(r"^changed: \[([^\]]+)\]", line)
+        if result and task is not None:
+            changed.setdefault(task, set()).add(result.group(1))
+    return changed
+
+
 def failure_messages(output):
     """The `msg` of every failed result in a play's OUTPUT that failed the play: what follows
     `=>` on its `fatal:` or `failed:` line (never the loop label before it), JSON-decoded, its

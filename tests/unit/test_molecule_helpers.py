@@ -95,6 +95,37 @@ def test_recap_reads_each_host():
     assert play_output.recap_changed(LOOP_OUTPUT) == 2
 
 
+CHANGED_OUTPUT = """
+TASK [temporalops.temporal.temporal_server : Write this node's certificate] ****
+changed: [node1]
+ok: [node2]
+
+TASK [temporalops.temporal.temporal_ui : Write the TLS files] ****
+ok: [db] => (item=ca.pem)
+changed: [db] => (item=cert.pem)
+changed: [db] => (item=key.pem)
+
+TASK [temporalops.temporal.temporal_server : Read the units] ****
+ok: [node1]
+
+RUNNING HANDLER [temporalops.temporal.temporal_postgresql : Reload PostgreSQL] ****
+changed: [db]
+
+TASK [temporalops.temporal.temporal_server : Restart the units of node3 [roll]] ****
+changed: [node1 -> node3]
+"""
+
+
+def test_changed_tasks_name_each_task_and_handler_with_its_hosts():
+    assert play_output.changed_tasks(CHANGED_OUTPUT) == {
+        "temporalops.temporal.temporal_server : Write this node's certificate": {"node1"},
+        "temporalops.temporal.temporal_ui : Write the TLS files": {"db"},
+        "temporalops.temporal.temporal_postgresql : Reload PostgreSQL": {"db"},
+        # A name that holds brackets, and a result delegated to another host, as Ansible prints them.
+        "temporalops.temporal.temporal_server : Restart the units of node3 [roll]": {"node1 -> node3"}}
+    assert play_output.changed_tasks(LOOP_OUTPUT) == {}
+
+
 class EchoAuthorization(http.server.BaseHTTPRequestHandler):
     """A page whose script asks /api for the Authorization header it came with and shows it."""
 

@@ -1,5 +1,7 @@
 """playbooks/site.yml on the converged cluster: every phase tag works alone, changing nothing
-(each phase derives what it needs from settings, not from facts of another phase).
+(each phase derives what it needs from settings, not from facts of another phase). The
+configure phase alone runs in test_tls.py, where it renews the certificates and must change
+exactly those, what reads them at start and a lost restart.
 
 --tags PHASE already runs each phase without all the others, so a phase that needed another's
 facts fails there; the --skip-tags forms (each a near-complete run of the stack) run in the
@@ -16,7 +18,7 @@ from conftest import PHASE_TAGS, assert_nothing_changed, play, scenario_playbook
 testinfra_hosts = conftest.testinfra_hosts
 
 
-@pytest.mark.parametrize("tag", PHASE_TAGS)
+@pytest.mark.parametrize("tag", [tag for tag in PHASE_TAGS if tag != "temporal_configure"])
 def test_phase_tag_alone_changes_nothing(present, tag):
     rc, output = play(scenario_playbook("converge.yml"), ["--tags", tag])
     assert_nothing_changed(rc, output, conftest.HOSTS)

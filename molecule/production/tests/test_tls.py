@@ -20,6 +20,7 @@ import yaml
 import conftest
 from conftest import (NODE_TLS_DIR, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SECRET, SERVER_HOSTS, container_address,
                       host_name, leaks, main_pid, play, scenario_playbook, secrets_markers, tls_certs)
+from play_output import changed_tasks
 
 testinfra_hosts = SERVER_HOSTS[:1]
 
@@ -173,12 +174,38 @@ def postgresql_started(database):
     return database.check_output("runuser -u postgres -- psql -Atc 'SELECT pg_postmaster_start_time()'")
 
 
+WORKER_FILES = "Write each worker's secrets (root only; systemd reads them before dropping privileges), TLS key and certificates"
+
+
+def role(name, task):
+    return "temporalops.temporal.%s : %s" % (name, task)
+
+
+def renewal_changes(lost):
+    """What a run of the configure phase that renews every certificate changes: task -> hosts."""
+    ui_hosts, worker_hosts = set(conftest.UI_HOSTS), set(conftest.WORKER_HOSTS)
+    return {
+        "Issue the certificates from the site's CAs (on the controller)": {conftest.HOSTS[0]},
+        role("temporal_server", "Write the TLS CAs and this node's certificate"): set(SERVER_HOSTS),
+        role("temporal_server", "Restart what an earlier run changed and did not restart"): {lost},
+        role("temporal_server", "Restart the units of %s" % lost): {"%s -> %s" % (SERVER_HOSTS[0], lost)},
+        role("temporal_postgresql", "Write the TLS certificate PostgreSQL serves"): set(conftest.DATABASE_HOSTS),
+        role("temporal_postgresql", "Reload PostgreSQL"): set(conftest.DATABASE_HOSTS),
+        # The UI and the workers read their certificates at start only.
+        role("temporal_ui", "Write the TLS CA and certificates given as text"): ui_hosts,
+        role("temporal_ui", "Restart the Temporal UI"): ui_hosts,
+        role("temporal_worker", WORKER_FILES): worker_hosts,
+        role("temporal_worker", "Restart the workers whose files changed"): worker_hosts,
+    }
+
+
 def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is_made(present, nodes, database):
     """A run that renews every certificate (renew_before_days beyond their validity): each node's
     new certificate is served within the refresh interval, and no server process restarted for
     it. The same run finds the restart an earlier run decided on and lost: the last node's config
     was touched (same content, newer than its process), and that node alone restarts. PostgreSQL
-    serves its renewed certificate too, taken with a reload: its postmaster did not restart."""
+    serves its renewed certificate too, taken with a reload: its postmaster did not restart. The
+    UI and the workers, which read theirs at start, restart; nothing else changes."""
     address = "%s:7233" % container_address(nodes[0])
     before = issued_serial(nodes[0])
     assert served_serial(address) == before
@@ -190,6 +217,10 @@ def test_a_renewed_certificate_is_served_without_a_restart_and_a_lost_restart_is
     nodes[-1].check_output("touch -d '+2 seconds' /etc/temporal/temporal-server.yaml")
     rc, output = play(scenario_playbook("converge.yml"), ["--tags", "temporal_configure", "-e", "temporal_pki_renew_before_days=400"])
     assert rc == 0, output[-3000:]
+    # The configure phase alone derives everything else as a whole run does (test_phases.py runs
+    # the other phases alone): it changes the certificates, what reads them at start, and the
+    # lost restart, nothing more.
+    assert changed_tasks(output) == renewal_changes(lost), changed_tasks(output)
     # The renewal writes every node's key and certificate again: no key, token or password shows.
     assert not leaks(output, SECRET, *secrets_markers())
     after = issued_serial(nodes[0])
