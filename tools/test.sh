@@ -3,7 +3,7 @@
 # engine, systemd test image, Temporal binaries built from Go modules), then runs
 # lint, sanity, unit tests, module integration tests and the molecule scenarios.
 #
-# usage: tools/test.sh [lint|sanity|units|build|modules|molecule ...]   (default: all)
+# usage: tools/test.sh [lint|sanity|sanity-newest|units|build|modules|molecule ...]   (default: all but sanity-newest, which sanity runs)
 #        TEMPORALOPS_SCENARIOS="default upgrade" limits the molecule step to those scenarios.
 source "$(dirname "$0")/lib.sh"
 
@@ -96,8 +96,10 @@ scenario_times=()
 # start no scenario after it.
 failed_mark="$CACHE_DIR/molecule-failed"
 # The steps beside the scenarios start when this appears: when the last scenario of the lane
-# that ends last starts (beside_cue), which then runs alone and leaves a core idle.
-beside_go="$CACHE_DIR/beside-go" beside_cue=""
+# that ends last starts (beside_cue). The last of them (tail_steps) wait for the second: when
+# one lane has ended, so that a single scenario runs and leaves a core idle (with one lane,
+# when its last scenario starts: tail_cue).
+beside_go="$CACHE_DIR/beside-go" beside_cue="" tail_go="$CACHE_DIR/tail-go" tail_cue=""
 run_scenario() {
   local scenario="$1" started=$SECONDS rc=0
   if [ "$scenario" = upgrade ] && [ -n "$previous_pid" ]; then
@@ -108,6 +110,7 @@ run_scenario() {
     cat "$CACHE_DIR/build-previous.log"
   fi
   [ "$scenario" != "$beside_cue" ] || touch "$beside_go"
+  [ "$scenario" != "$tail_cue" ] || touch "$tail_go"
   (cd "$REPO_ROOT" && molecule test -s "$scenario") || rc=$?
   printf '    %-12s %4ss%s\n' "$scenario" "$((SECONDS - started))" "$([ $rc -eq 0 ] || echo ' FAILED')" >>"$lane_times"
   return $rc
@@ -134,7 +137,7 @@ run_scenarios() {
   if [ -n "${TEMPORALOPS_SCENARIOS:-}" ]; then
     local scenarios
     read -r -a scenarios <<<"$TEMPORALOPS_SCENARIOS"
-    beside_cue="${scenarios[-1]}"
+    beside_cue="${scenarios[-1]}" tail_cue="${scenarios[-1]}"
     run_lane one "${scenarios[@]}" || rc=1
   else
     local others=() scenario pids=()
@@ -144,9 +147,9 @@ run_scenarios() {
     done
     # upgrade last in its lane: its older releases build in the background until then.
     beside_cue=upgrade
-    run_lane cluster production &
+    (rc=0; run_lane cluster production || rc=$?; touch "$tail_go"; exit $rc) &
     pids+=($!)
-    run_lane others "${others[@]}" upgrade &
+    (rc=0; run_lane others "${others[@]}" upgrade || rc=$?; touch "$tail_go"; exit $rc) &
     pids+=($!)
     for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
   fi
@@ -171,17 +174,20 @@ run_step() {
       rm -rf "${ANSIBLE_HOME:-$HOME/.ansible}/collections/ansible_collections/temporalops/temporal"
       (cd "$REPO_ROOT" && ansible-lint --offline) ;;
     sanity)
-      # On the pinned and on the newest ansible-core (the releases meta/runtime.yml claims from),
-      # at once: each has a tree and a HOME of its own, and one alone leaves a core idle.
-      local newest newest_log="$CACHE_DIR/sanity-newest.log" newest_pid
-      newest="$(newest_venv)"
-      TEMPORALOPS_ANSIBLE_TEST_VENV="$newest" "$REPO_ROOT/tools/ansible-test.sh" sanity --local \
-        --python "$("$newest/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" >"$newest_log" 2>&1 &
-      newest_pid=$!
-      "$REPO_ROOT/tools/ansible-test.sh" sanity --python 3.11 --local || { wait "$newest_pid" || true; exit 1; }
-      log "sanity on $("$newest/bin/python" -c 'import ansible; print("ansible-core", ansible.__version__)')"
-      wait "$newest_pid" || { cat "$newest_log"; die "sanity on the newest ansible-core failed"; }
-      cat "$newest_log" ;;
+      # On the pinned and on the newest ansible-core (the releases meta/runtime.yml claims from).
+      # With the scenarios, the newest one's run is a step beside them (sanity-newest): before
+      # them, it takes CPU from the Go builds they wait for. Alone, both run at once: each has a
+      # tree and a HOME of its own, and one alone leaves a core idle.
+      if uses molecule; then
+        "$REPO_ROOT/tools/ansible-test.sh" sanity --python 3.11 --local
+      else
+        local newest_log="$CACHE_DIR/sanity-newest.log" newest_pid
+        run_step sanity-newest >"$newest_log" 2>&1 &
+        newest_pid=$!
+        "$REPO_ROOT/tools/ansible-test.sh" sanity --python 3.11 --local || { wait "$newest_pid" || true; exit 1; }
+        wait "$newest_pid" || { cat "$newest_log"; die "sanity on the newest ansible-core failed"; }
+        cat "$newest_log"
+      fi ;;
     units)
       # Again on the newest ansible-core (the example workers' tests need their SDK: once is
       # enough), at once, as the sanity step: each run keeps one core busy.
@@ -194,6 +200,12 @@ run_step() {
       log "unit tests on $("$newest/bin/python" -c 'import ansible; print("ansible-core", ansible.__version__)')"
       wait "$newest_pid" || { cat "$newest_log"; die "unit tests on the newest ansible-core failed"; }
       cat "$newest_log" ;;
+    sanity-newest)
+      local newest
+      newest="$(newest_venv)"
+      log "sanity on $("$newest/bin/python" -c 'import ansible; print("ansible-core", ansible.__version__)')"
+      TEMPORALOPS_ANSIBLE_TEST_VENV="$newest" "$REPO_ROOT/tools/ansible-test.sh" sanity --local \
+        --python "$("$newest/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" ;;
     build)
       "$REPO_ROOT/tools/test-build.sh" ;;
     modules)
@@ -207,7 +219,7 @@ run_step() {
       fi
       "$REPO_ROOT/tools/test-image.sh"
       run_scenarios ;;
-    *) die "unknown step '$name' (lint, sanity, units, build, modules, molecule)" ;;
+    *) die "unknown step '$name' (lint, sanity, sanity-newest, units, build, modules, molecule)" ;;
   esac
   took[$name]=$((SECONDS - started))
 }
@@ -215,14 +227,20 @@ run_step() {
 # The unit and module tests need the built binaries, and neither the scenarios nor the steps
 # before them: with molecule among the steps they run beside the scenarios, one after the
 # other in a lane of their own (their output shown when the scenarios end), from when the last
-# scenario starts (beside_go), on the core it leaves idle, instead of before the scenarios.
-beside=()
+# scenario starts (beside_go), instead of before the scenarios. Sanity on the newest
+# ansible-core and the collection's build check need nothing built either: they run last, once
+# a lane has ended (tail_go), in the time a single scenario leaves a core idle (before the
+# scenarios, their CPU delays the Go builds the scenarios wait for).
+beside=() tail_steps=()
 if uses molecule; then
   for step in units modules; do uses "$step" && beside+=("$step"); done
+  ! uses sanity || tail_steps+=(sanity-newest)
+  ! uses build || tail_steps+=(build)
+  beside+=("${tail_steps[@]}")
 fi
 beside_log="$CACHE_DIR/beside-molecule.log"
 start_beside() {
-  rm -f "$failed_mark" "$beside_go"
+  rm -f "$failed_mark" "$beside_go" "$tail_go"
   [ ${#beside[@]} -gt 0 ] || return 0
   need_builds
   log "test steps ${beside[*]} run beside the scenarios (their output: $beside_log)"
@@ -233,7 +251,13 @@ start_beside() {
     trap '[ $? -eq 0 ] || touch "$failed_mark"' EXIT
     until [ -e "$beside_go" ] || [ -e "$failed_mark" ]; do sleep 2; done
     [ ! -e "$failed_mark" ] || { echo "not run: a scenario failed first"; exit 0; }
-    for step in "${beside[@]}"; do run_step "$step"; done
+    for step in "${beside[@]}"; do
+      if [[ " ${tail_steps[*]} " == *" $step "* ]]; then
+        until [ -e "$tail_go" ] || [ -e "$failed_mark" ]; do sleep 2; done
+        [ ! -e "$failed_mark" ] || { echo "$step not run: a scenario failed first"; exit 0; }
+      fi
+      run_step "$step"
+    done
     for step in "${beside[@]}"; do printf 'took %s %s\n' "$step" "${took[$step]}"; done
   ) >"$beside_log" 2>&1 &
   beside_pid=$!
@@ -242,7 +266,7 @@ start_beside() {
 finish_beside() {
   [ -n "$beside_pid" ] || return 0
   local rc=0 step
-  touch "$beside_go"
+  touch "$beside_go" "$tail_go"
   wait "$beside_pid" || rc=$?
   beside_pid=""
   cat "$beside_log"
@@ -262,6 +286,7 @@ finish_beside
 log "all test steps passed"
 for step in "${steps[@]}"; do
   printf '  %-10s %4ss\n' "$step" "${took[$step]}"
+  [ "$step" != sanity ] || [ -z "${took[sanity-newest]:-}" ] || printf '    %-12s %4ss (beside the scenarios)\n' newest "${took[sanity-newest]}"
   [ "$step" != molecule ] || printf '%s\n' "${scenario_times[@]}"
 done
 if [ -d "$TEMPORALOPS_ARTIFACTS" ]; then
