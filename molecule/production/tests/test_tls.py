@@ -1,6 +1,6 @@
 """TLS on every Temporal connection of the stack, from the site playbook's two CAs: a client with
 no TLS, no certificate or one of another CA is refused on the frontend's gRPC port (through the
-balancer) and HTTP port, each beside its positive control; a node's internal port takes the
+balancer) and HTTP port, each beside its positive control; every internal port of a node takes the
 nodes' certificates only, not the clients'; and a renewed certificate is served without a
 restart."""
 
@@ -99,59 +99,67 @@ def test_the_http_api_serves_only_clients_with_a_certificate_of_its_cas(present,
     assert "UNKNOWN_CA" in other_ca or "EOF_OCCURRED_IN_VIOLATION_OF_PROTOCOL" in other_ca, refusals
 
 
-# Run on a node: a TLS handshake with a node's internal port, then one read. In TLS 1.3 a
-# rejected client certificate comes back as an alert on that read; gRPC then sends its settings,
-# the membership ring waits for the client (nothing within 3 s: accepted).
-HANDSHAKE = """
-import socket, ssl, sys
-context = ssl.create_default_context(cafile=sys.argv[2])
-context.check_hostname = False
-if len(sys.argv) > 3:
-    context.load_cert_chain(sys.argv[3], sys.argv[4])
-host, port = sys.argv[1].rsplit(":", 1)
-try:
-    with socket.create_connection((host, int(port)), timeout=10) as raw:
-        with context.wrap_socket(raw) as conn:
-            conn.settimeout(3)
-            try:
-                conn.recv(1)
-            except socket.timeout:
-                pass
-            print("ACCEPTED")
-except ssl.SSLError as error:
-    print("REFUSED", error)
+# Run on a node: a TLS handshake with each of a node's internal ports, with each set of
+# credentials, all at once; then one read. In TLS 1.3 a rejected client certificate comes back
+# as an alert on that read; gRPC then sends its settings, the membership ring waits for the
+# client (nothing within 3 s: accepted). Prints {"<credentials> <port>": "ACCEPTED" or "REFUSED <why>"}.
+HANDSHAKES = """
+import concurrent.futures, json, socket, ssl, sys
+host, ca, ports = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+credentials = dict(item.split("=", 1) for item in sys.argv[4:])
+def handshake(name, port):
+    context = ssl.create_default_context(cafile=ca)
+    context.check_hostname = False
+    if credentials[name]:
+        context.load_cert_chain(*credentials[name].split(":"))
+    try:
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            with context.wrap_socket(raw) as conn:
+                conn.settimeout(3)
+                try:
+                    conn.recv(1)
+                except socket.timeout:
+                    pass
+                return "ACCEPTED"
+    except ssl.SSLError as error:
+        return "REFUSED %s" % error
+jobs = [(name, port) for name in credentials for port in ports]
+with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+    print(json.dumps(dict(("%s %s" % job, result) for job, result in zip(jobs, pool.map(lambda job: handshake(*job), jobs)))))
 """
-# History's gRPC port and its membership (ringpop) port.
-INTERNAL_PORTS = (7234, 6934)
+# Every listener between the nodes: gRPC and membership (ringpop) of history, matching, the
+# worker service, the internal frontend, and the frontend's membership. Only the frontend's
+# gRPC and HTTP ports take the clients' CA (the tests above).
+INTERNAL_PORTS = (7234, 7235, 7236, 7239, 6933, 6934, 6935, 6936, 6939)
 
 
-def handshake(host, address, *files):
-    return host.check_output("python3 -c %s %s" % (conftest.shell_quote(HANDSHAKE), " ".join([address] + list(files)))).strip()
-
-
-@pytest.mark.parametrize("port", INTERNAL_PORTS)
-def test_a_nodes_internal_ports_take_the_nodes_certificates_only(present, nodes, stranger, port):
-    """History's ports on the first node, from the second node: its own node certificate opens
-    them (so they speak TLS); the operator's client certificate (of the clients' CA, which the
-    frontend takes), one of another CA, or none, do not."""
-    target = "%s:%d" % (container_address(nodes[0]), port)
+def test_every_internal_port_of_a_node_takes_the_nodes_certificates_only(present, nodes, stranger):
+    """The first node's internal ports, from the second node: its own node certificate opens each
+    of them (so they speak TLS); the operator's client certificate (of the clients' CA, which the
+    frontend takes), one of another CA, or none, open none."""
+    listening = nodes[0].check_output("ss -Hltn")
+    assert all(":%d " % port in listening for port in INTERNAL_PORTS), listening
     peer = nodes[1]
-    assert handshake(peer, target, NODE_TLS_DIR + "/ca.pem", NODE_TLS_DIR + "/node.pem", NODE_TLS_DIR + "/node-key.pem") == "ACCEPTED"
     peer.run_expect([0], "install -d -m 0700 /root/tls-test")
     try:
         for name, path in (("operator.pem", OPERATOR_CERT), ("operator-key.pem", OPERATOR_KEY),
                            ("stranger.pem", stranger[0]), ("stranger-key.pem", stranger[1])):
             with open(path, encoding="utf-8") as handle:
                 peer.run_expect([0], "umask 077; printf %%s %s > /root/tls-test/%s" % (conftest.shell_quote(handle.read()), name))
-        operator = handshake(peer, target, NODE_TLS_DIR + "/ca.pem", "/root/tls-test/operator.pem", "/root/tls-test/operator-key.pem")
-        other = handshake(peer, target, NODE_TLS_DIR + "/ca.pem", "/root/tls-test/stranger.pem", "/root/tls-test/stranger-key.pem")
-        none = handshake(peer, target, NODE_TLS_DIR + "/ca.pem")
+        results = json.loads(peer.check_output("python3 -c %s %s %s %s node=%s operator=%s other=%s none=" % (
+            conftest.shell_quote(HANDSHAKES), container_address(nodes[0]), NODE_TLS_DIR + "/ca.pem",
+            ",".join(str(port) for port in INTERNAL_PORTS), "%s/node.pem:%s/node-key.pem" % (NODE_TLS_DIR, NODE_TLS_DIR),
+            "/root/tls-test/operator.pem:/root/tls-test/operator-key.pem",
+            "/root/tls-test/stranger.pem:/root/tls-test/stranger-key.pem")))
     finally:
         peer.run("rm -rf /root/tls-test")
-    print(operator, other, none, sep="\n")
-    assert operator.startswith("REFUSED") and "UNKNOWN_CA" in operator.upper().replace(" ", "_"), operator
-    assert other.startswith("REFUSED"), other
-    assert none.startswith("REFUSED") and "CERTIFICATE_REQUIRED" in none.upper().replace(" ", "_"), none
+    print(json.dumps(results, indent=1))
+    for port in INTERNAL_PORTS:
+        assert results["node %d" % port] == "ACCEPTED", (port, results)
+        operator, other, none = (results["%s %d" % (name, port)] for name in ("operator", "other", "none"))
+        assert operator.startswith("REFUSED") and "UNKNOWN_CA" in operator.upper().replace(" ", "_"), (port, operator)
+        assert other.startswith("REFUSED"), (port, other)
+        assert none.startswith("REFUSED") and "CERTIFICATE_REQUIRED" in none.upper().replace(" ", "_"), (port, none)
 
 
 def served_serial(address):
