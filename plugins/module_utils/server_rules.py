@@ -475,6 +475,19 @@ def _insecure(settings, config, units):
                ' and '.join('%s (%s)' % (what, how) for what, how in missing)))
 
 
+def _metrics_beyond_loopback(settings, config, units):
+    """Temporal's Prometheus listener serves plain HTTP to whoever asks: TLS and authorization
+    do not reach it, so beyond loopback it needs an opt-out of its own."""
+    address = settings['temporal_server_metrics_ip']
+    if (_flag(settings, 'temporal_server_insecure') or _flag(settings, 'temporal_server_metrics_insecure')
+            or to_int(settings['temporal_server_metrics_port']) == 0 or not _is_ip(address) or _is_loopback(address)):
+        return None
+    return ('temporal_server_metrics_ip %s serves /metrics beyond loopback in plaintext to anyone: Temporal\'s Prometheus'
+            ' listener has neither TLS nor authentication, and its series name the namespaces and task queues. Keep it on'
+            ' loopback and let an agent on the host carry the metrics, or set temporal_server_metrics_insecure: true on a'
+            ' network only your Prometheus reaches.' % _text(address))
+
+
 _UNSET = object()
 
 
@@ -615,6 +628,6 @@ def _health_timeout(settings, config, units):
 _RULES = (_version, _upgrade_path, _db_plugin, _history_shards, _services, _metrics_split_ports, _port_range,
           _ports_used_twice, _bind_addresses, _service_bind_keys, _broadcast_address, _metrics_ip, _frontend_address,
           _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _db_ca_once, _tls_enabled, _server_tls,
-          _tls_overrides, _tls_refresh_interval, _insecure, _authorization, _sqlite_files,
+          _tls_overrides, _tls_refresh_interval, _insecure, _metrics_beyond_loopback, _authorization, _sqlite_files,
           _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval, _namespaces, _store_plugins,
           _archival, _public_client, _health_timeout)

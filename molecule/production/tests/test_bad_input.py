@@ -23,6 +23,7 @@ SETTINGS = {
     "temporal_server_services": ["frontend", "gateway"], "temporal_server_unit_per_service": True,
     "temporal_server_upgrade_path": ["1.31"],
     "temporal_server_tls_ca": "", "temporal_server_tls_cert": "", "temporal_server_tls_key": "",
+    "temporal_server_metrics_ip": "0.0.0.0",
 }
 CASES = [
     pytest.param(SETTINGS, ["temporal_server_db_plugin 'postgres' was removed in Temporal 1.24",
@@ -30,7 +31,8 @@ CASES = [
                             "Each listener needs its own port; these share one",
                             "(unknown: gateway)",
                             "is not a release version such as 1.31.2",
-                            "listen beyond loopback without TLS"], id="every-rule-at-once"),
+                            "listen beyond loopback without TLS",
+                            "temporal_server_metrics_ip 0.0.0.0 serves /metrics beyond loopback in plaintext"], id="every-rule-at-once"),
     # Nothing listens on port 1 of the database host. wait_for keeps trying until its timeout:
     # a short one, since the message is what this case checks, not the wait.
     pytest.param({"temporal_server_db_port": 1, "temporal_server_db_connect_timeout": 5},

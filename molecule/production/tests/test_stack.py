@@ -8,6 +8,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 import conftest
 from conftest import (DATABASE_HOSTS, NODES_CA, OPERATOR_CERT, OPERATOR_KEY, OPERATOR_TLS, SERVER_DIR, SERVICE,
                       assert_every_unit_hardened, bearer, cli, database_schema, operator_ssl_context, server_pid, wait_serving,
@@ -49,10 +51,14 @@ def test_orders_namespace_has_its_retention(present):
     assert json.loads(described.stdout)["config"]["workflowExecutionRetentionTtl"] == "259200s"
 
 
-def test_metrics_endpoint_serves_temporal_series(present, server_address):
-    with urllib.request.urlopen("http://%s:9090/metrics" % server_address, timeout=10) as response:
-        text = response.read().decode()
+def test_metrics_endpoint_serves_temporal_series_on_loopback_only(present, server_address):
+    """Temporal serves /metrics in plaintext to anyone: the role keeps it on loopback (a wider
+    address is refused without its own opt-out: test_bad_input.py)."""
+    text = present.check_output("python3 -c %s" % conftest.shell_quote(
+        "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9090/metrics', timeout=10).read().decode())"))
     assert "# TYPE" in text
+    with pytest.raises(OSError):
+        urllib.request.urlopen("http://%s:9090/metrics" % server_address, timeout=10)
     # Series the server itself emits (not only the Go runtime's).
     assert re.search(r"^(service_requests|persistence_requests|frontend_)\w*", text, re.MULTILINE), text[:2000]
 

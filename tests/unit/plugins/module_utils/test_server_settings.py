@@ -268,6 +268,26 @@ def test_tls_and_authorization_or_the_insecure_setting_open_a_listener_beyond_lo
     assert problems(**dict(jwt, **tls)) == []
 
 
+def test_metrics_beyond_loopback_need_their_own_opt_out():
+    """TLS and authorization do not reach Temporal's Prometheus listener: they do not open it."""
+    secured = {S + 'bind_on_ip': '0.0.0.0', S + 'broadcast_address': '10.0.0.11', S + 'tls_ca': 'CA', S + 'tls_cert': 'CERT',
+               S + 'tls_key': 'given', S + 'jwt_key_source_uris': ['https://idp.example/.well-known/jwks.json']}
+    assert problems(**secured) == []
+    assert problems(**dict(secured, **{S + 'metrics_ip': '0.0.0.0'})) == [
+        "temporal_server_metrics_ip 0.0.0.0 serves /metrics beyond loopback in plaintext to anyone: Temporal's Prometheus"
+        " listener has neither TLS nor authentication, and its series name the namespaces and task queues. Keep it on"
+        " loopback and let an agent on the host carry the metrics, or set temporal_server_metrics_insecure: true on a"
+        " network only your Prometheus reaches."]
+    assert problems(**{S + 'metrics_ip': '10.0.0.11'})[0].startswith('temporal_server_metrics_ip 10.0.0.11 serves /metrics')
+    # Its own opt-out (a string from -e counts), the server's, loopback, or metrics off.
+    assert problems(**dict(secured, **{S + 'metrics_ip': '0.0.0.0', S + 'metrics_insecure': 'true'})) == []
+    assert problems(**{S + 'metrics_ip': '::', S + 'bind_on_ip': '::', S + 'broadcast_address': 'fd00::5',
+                       S + 'insecure': True}) == []
+    assert problems(**{S + 'metrics_ip': '::1'}) == problems(**{S + 'metrics_ip': '0.0.0.0', S + 'metrics_port': '0'}) == []
+    # An address that is no IP is told once, by its own check.
+    assert problems(**{S + 'metrics_ip': 'localhost'}) == ["temporal_server_metrics_ip 'localhost' must be an IP address."]
+
+
 def test_every_problem_at_once_in_the_roles_order():
     found = problems(config(**{'persistence.datastores.default.sql.pluginName': 'cassandra'}),
                      temporal_server_metrics_ip='x', temporal_server_health_timeout=0, temporal_server_db_plugin='cassandra',
