@@ -93,7 +93,9 @@ def certificates(described):
         for kind, name in (('node', host), ('database', database_name(host)), ('ui_https', ui_name(host))):
             names = list((described[host] or {}).get(kind) or [])
             if names:
-                wanted.append({'name': name, 'names': names, 'usage': 'node'})
+                # A database's or UI's certificate only serves: the nodes' internal ports, which
+                # take certificates of the nodes' CA, must not take it from who reads its key.
+                wanted.append({'name': name, 'names': names, 'usage': 'node' if kind == 'node' else 'server'})
                 owners.setdefault(name, []).append(OWNED[kind] % host)
     # The names are the hosts' own with a suffix: a host named like another's suffixed name
     # would get that host's certificate (and its files on the controller).

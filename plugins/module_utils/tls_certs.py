@@ -31,8 +31,10 @@ except ImportError:  # a host's Python: the modules never import this file
     HAS_CRYPTOGRAPHY = False
 
 # Usages: a node's certificate serves (frontend, internode) and connects (internode, its own
-# calls); a client's only connects.
-USAGES = ('node', 'client')
+# calls); a server's only serves (the database, the UI's HTTPS: issued by the nodes' CA, whose
+# certificates open the nodes' internal ports, so it must not connect); a client's only connects.
+USAGES = ('node', 'server', 'client')
+_EXTENDED_USAGES = {'node': ('SERVER_AUTH', 'CLIENT_AUTH'), 'server': ('SERVER_AUTH',), 'client': ('CLIENT_AUTH',)}
 
 
 def _utc(value):
@@ -246,14 +248,13 @@ def _san(name):
 
 def issue(ca_pem, ca_key_pem, key_pem, common_name, names, usage, days, now):
     """A certificate PEM for KEY_PEM, signed by the CA: NAMES in its subjectAltName; USAGE node
-    (serverAuth and clientAuth) or client (clientAuth)."""
+    (serverAuth and clientAuth), server (serverAuth) or client (clientAuth)."""
     if usage not in USAGES:
         raise ValueError('usage must be one of %s, not %r' % (', '.join(USAGES), usage))
     ca = load_certificates(ca_pem)[0]
     ca_key = load_key(ca_key_pem)
     key = load_key(key_pem)
-    usages = [ExtendedKeyUsageOID.CLIENT_AUTH] if usage == 'client' else [ExtendedKeyUsageOID.SERVER_AUTH,
-                                                                          ExtendedKeyUsageOID.CLIENT_AUTH]
+    usages = [getattr(ExtendedKeyUsageOID, name) for name in _EXTENDED_USAGES[usage]]
     builder = (_builder(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]), ca.subject, key.public_key(), now, days)
                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                .add_extension(x509.KeyUsage(digital_signature=True, key_encipherment=False, key_cert_sign=False, crl_sign=False,
@@ -289,11 +290,7 @@ def renewal_reason(ca_pem, cert_pem, key_pem, names, usage, now, renew_before_da
     extra = [name for name in names_of(cert) if name not in [_normal(item) for item in names]]
     if extra:
         return 'it carries names no longer wanted: %s' % ', '.join(extra)
-    try:
-        server = ExtendedKeyUsageOID.SERVER_AUTH in cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    except x509.ExtensionNotFound:
-        server = False
-    if server != (usage == 'node'):
+    if set(_usages(cert) or []) != set(getattr(ExtendedKeyUsageOID, name) for name in _EXTENDED_USAGES[usage]):
         return 'it is for another usage'
     if valid_for(cert_pem, now) < datetime.timedelta(days=renew_before_days):
         return 'it expires on %s, within %s days' % (_when(_not_after(cert)), renew_before_days)

@@ -48,9 +48,10 @@ options:
       usage:
         description:
           - V(node) for a server node, which both serves and connects (serverAuth and clientAuth).
+          - V(server) for what only serves, such as a database (serverAuth only).
           - V(client) for a client (clientAuth only).
         type: str
-        choices: [node, client]
+        choices: [node, server, client]
         default: node
   ca_common_name:
     description: The common name of a new CA.
@@ -147,7 +148,7 @@ ARGUMENT_SPEC = dict(
     certificates=dict(type='list', elements='dict', required=True, options=dict(
         name=dict(type='str', required=True),
         names=dict(type='list', elements='str', default=[]),
-        usage=dict(type='str', default='node', choices=['node', 'client']),
+        usage=dict(type='str', default='node', choices=['node', 'server', 'client']),
     )),
     ca_common_name=dict(type='str', default='temporalops CA'),
     ca_days=dict(type='int', default=3650),

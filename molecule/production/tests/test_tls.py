@@ -7,6 +7,7 @@ restart."""
 import datetime
 import json
 import os
+import pathlib
 import re
 import ssl
 import subprocess
@@ -133,33 +134,39 @@ with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
 INTERNAL_PORTS = (7234, 7235, 7236, 7239, 6933, 6934, 6935, 6936, 6939)
 
 
-def test_every_internal_port_of_a_node_takes_the_nodes_certificates_only(present, nodes, stranger):
+def test_every_internal_port_of_a_node_takes_the_nodes_certificates_only(present, nodes, database, stranger):
     """The first node's internal ports, from the second node: its own node certificate opens each
     of them (so they speak TLS); the operator's client certificate (of the clients' CA, which the
-    frontend takes), one of another CA, or none, open none."""
+    frontend takes), one of another CA, none, or the database's certificate (of the nodes' CA, but
+    for serving only: its key is PostgreSQL's), open none."""
     listening = nodes[0].check_output("ss -Hltn")
     assert all(":%d " % port in listening for port in INTERNAL_PORTS), listening
+    database_cert = "nodes/%s-postgresql" % host_name(database)
     peer = nodes[1]
     peer.run_expect([0], "install -d -m 0700 /root/tls-test")
     try:
-        for name, path in (("operator.pem", OPERATOR_CERT), ("operator-key.pem", OPERATOR_KEY),
-                           ("stranger.pem", stranger[0]), ("stranger-key.pem", stranger[1])):
-            with open(path, encoding="utf-8") as handle:
-                peer.run_expect([0], "umask 077; printf %%s %s > /root/tls-test/%s" % (conftest.shell_quote(handle.read()), name))
-        results = json.loads(peer.check_output("python3 -c %s %s %s %s node=%s operator=%s other=%s none=" % (
+        for name, text in (("operator", conftest.pki_text("clients/operator.pem")),
+                           ("operator-key", conftest.pki_text("clients/operator-key.pem")),
+                           ("other", pathlib.Path(stranger[0]).read_text(encoding="utf-8")),
+                           ("other-key", pathlib.Path(stranger[1]).read_text(encoding="utf-8")),
+                           ("database", conftest.pki_text(database_cert + ".pem")),
+                           ("database-key", conftest.pki_text(database_cert + "-key.pem"))):
+            peer.run_expect([0], "umask 077; printf %%s %s > /root/tls-test/%s.pem" % (conftest.shell_quote(text), name))
+        results = json.loads(peer.check_output("python3 -c %s %s %s %s node=%s none= %s" % (
             conftest.shell_quote(HANDSHAKES), container_address(nodes[0]), NODE_TLS_DIR + "/ca.pem",
             ",".join(str(port) for port in INTERNAL_PORTS), "%s/node.pem:%s/node-key.pem" % (NODE_TLS_DIR, NODE_TLS_DIR),
-            "/root/tls-test/operator.pem:/root/tls-test/operator-key.pem",
-            "/root/tls-test/stranger.pem:/root/tls-test/stranger-key.pem")))
+            " ".join("%s=/root/tls-test/%s.pem:/root/tls-test/%s-key.pem" % (name, name, name)
+                     for name in ("operator", "other", "database")))))
     finally:
         peer.run("rm -rf /root/tls-test")
     print(json.dumps(results, indent=1))
     for port in INTERNAL_PORTS:
         assert results["node %d" % port] == "ACCEPTED", (port, results)
-        operator, other, none = (results["%s %d" % (name, port)] for name in ("operator", "other", "none"))
+        operator, other, none, database_result = (results["%s %d" % (name, port)] for name in ("operator", "other", "none", "database"))
         assert operator.startswith("REFUSED") and "UNKNOWN_CA" in operator.upper().replace(" ", "_"), (port, operator)
         assert other.startswith("REFUSED"), (port, other)
         assert none.startswith("REFUSED") and "CERTIFICATE_REQUIRED" in none.upper().replace(" ", "_"), (port, none)
+        assert database_result.startswith("REFUSED"), (port, database_result)
 
 
 def served_serial(address):

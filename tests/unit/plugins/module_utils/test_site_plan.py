@@ -215,7 +215,7 @@ def test_the_site_issues_the_databases_certificate_with_the_servers_and_they_ver
         assert needs('n1', layout, True, own, database_tls=True)['db_ca'] is False, own
 
     wanted = certificates({'db': {'node': [], 'database': ['10.0.0.5', 'db', 'localhost']}, 'n1': {'node': ['10.0.0.11']}})
-    assert wanted == [{'name': 'db-postgresql', 'names': ['10.0.0.5', 'db', 'localhost'], 'usage': 'node'},
+    assert wanted == [{'name': 'db-postgresql', 'names': ['10.0.0.5', 'db', 'localhost'], 'usage': 'server'},
                       {'name': 'n1', 'names': ['10.0.0.11'], 'usage': 'node'},
                       {'name': 'operator', 'names': [], 'usage': 'client'}]
     nodes = {'ca': 'NODES CA', 'certificates': {'db-postgresql': {'cert': 'DB CERT', 'key': 'DB KEY'}}}

@@ -85,7 +85,7 @@ def test_a_ui_beyond_loopback_gets_an_https_certificate_unless_it_brings_one_or_
     assert needs('db', GROUPS, False, beyond, address='10.0.0.5')['ui_https'] == []
     for own in ({'temporal_ui_https_cert': 'PEM'}, {'temporal_ui_https_cert_file': '/etc/ui.pem'}, {'temporal_ui_insecure': 'yes'}):
         assert needs('db', GROUPS, True, dict(beyond, **own), address='10.0.0.5')['ui_https'] == [], own
-    assert certificates({'db': {'ui_https': ['10.0.0.5']}})[0] == {'name': 'db-ui', 'names': ['10.0.0.5'], 'usage': 'node'}
+    assert certificates({'db': {'ui_https': ['10.0.0.5']}})[0] == {'name': 'db-ui', 'names': ['10.0.0.5'], 'usage': 'server'}
     nodes = {'ca': 'NODES CA', 'certificates': {'db-ui': {'cert': 'UI CERT', 'key': 'UI KEY'}}}
     assert host_settings([nodes, {'ca': 'CLIENTS CA', 'certificates': {}}], 'db', {}, {}) == {
         'temporal_ui_https_cert': 'UI CERT', 'temporal_ui_https_key': 'UI KEY'}

@@ -94,6 +94,23 @@ def test_node_certificates_serve_and_connect_client_ones_only_connect(ca, node):
     assert tls_certs.renewal_reason(ca['cert'], client, node['key'], [], 'node', NOW, 30) == 'it is for another usage'
 
 
+def test_a_server_certificate_only_serves_and_one_that_connects_too_is_issued_again(ca, node):
+    """The database's and the UI's certificates come from the nodes' CA, whose certificates open the
+    nodes' internal ports: they carry serverAuth alone, and one issued before for both is replaced."""
+    server = tls_certs.issue(ca['cert'], ca['key'], node['key'], 'db-postgresql', ['10.0.0.5'], 'server', 365, NOW)
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+    usages = tls_certs.load_certificates(server)[0].extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert list(usages) == [ExtendedKeyUsageOID.SERVER_AUTH]
+    assert tls_certs.renewal_reason(ca['cert'], server, node['key'], ['10.0.0.5'], 'server', NOW, 30) == ''
+    both = tls_certs.issue(ca['cert'], ca['key'], node['key'], 'db-postgresql', ['10.0.0.5'], 'node', 365, NOW)
+    assert tls_certs.renewal_reason(ca['cert'], both, node['key'], ['10.0.0.5'], 'server', NOW, 30) == 'it is for another usage'
+    assert tls_certs.renewal_reason(ca['cert'], server, node['key'], ['10.0.0.5'], 'node', NOW, 30) == 'it is for another usage'
+    # It passes the checks of what serves (PostgreSQL's, the UI's HTTPS), not those of a node.
+    assert tls_certs.problems(LABELS, ca['cert'], server, node['key'], ['10.0.0.5'], NOW, serves_only=True) == []
+    assert tls_certs.problems(LABELS, ca['cert'], server, node['key'], ['10.0.0.5'], NOW) != []
+
+
 @pytest.mark.parametrize('change, reason', [
     ({'names': ['node2.example', '10.0.0.12', '10.0.0.5']}, 'it lacks 10.0.0.5'),
     ({'names': ['node2.example']}, 'it carries names no longer wanted: 10.0.0.12'),
