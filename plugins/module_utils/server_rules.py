@@ -488,6 +488,20 @@ def _metrics_beyond_loopback(settings, config, units):
             ' network only your Prometheus reaches.' % _text(address))
 
 
+def _internal_http_beyond_loopback(settings, config, units):
+    """The internal frontend's HTTP API takes the clients' certificates, and there they stand for
+    the system: beyond loopback it hands the cluster to every UI, worker and operator."""
+    port = to_int(settings['temporal_server_internal_frontend_http_port'])
+    address = settings['temporal_server_service_bind_on_ip'].get('internal-frontend', settings['temporal_server_bind_on_ip'])
+    if (port == 0 or 'internal-frontend' not in settings['temporal_server_services'] or _flag(settings, 'temporal_server_insecure')
+            or not _is_ip(address) or _is_loopback(address)):
+        return None
+    return ('temporal_server_internal_frontend_http_port %d opens the internal frontend\'s HTTP API on %s: it takes the'
+            ' clients\' certificates and gives them the system\'s rights, whatever their token. Leave it at 0, bind the internal'
+            ' frontend to loopback (temporal_server_service_bind_on_ip.internal-frontend), or set temporal_server_insecure:'
+            ' true.' % (port, _text(address)))
+
+
 _UNSET = object()
 
 
@@ -628,6 +642,6 @@ def _health_timeout(settings, config, units):
 _RULES = (_version, _upgrade_path, _db_plugin, _history_shards, _services, _metrics_split_ports, _port_range,
           _ports_used_twice, _bind_addresses, _service_bind_keys, _broadcast_address, _metrics_ip, _frontend_address,
           _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _db_ca_once, _tls_enabled, _server_tls,
-          _tls_overrides, _tls_refresh_interval, _insecure, _metrics_beyond_loopback, _authorization, _sqlite_files,
-          _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval, _namespaces, _store_plugins,
-          _archival, _public_client, _health_timeout)
+          _tls_overrides, _tls_refresh_interval, _insecure, _metrics_beyond_loopback, _internal_http_beyond_loopback,
+          _authorization, _sqlite_files, _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval,
+          _namespaces, _store_plugins, _archival, _public_client, _health_timeout)

@@ -288,6 +288,25 @@ def test_metrics_beyond_loopback_need_their_own_opt_out():
     assert problems(**{S + 'metrics_ip': 'localhost'}) == ["temporal_server_metrics_ip 'localhost' must be an IP address."]
 
 
+def test_the_internal_frontends_http_api_beyond_loopback_needs_the_insecure_setting():
+    """There the clients' certificates stand for the system: TLS and a JWKS do not make it safe."""
+    secured = {S + 'bind_on_ip': '0.0.0.0', S + 'broadcast_address': '10.0.0.11', S + 'tls_ca': 'CA', S + 'tls_cert': 'CERT',
+               S + 'tls_key': 'given', S + 'jwt_key_source_uris': ['https://idp.example/.well-known/jwks.json'],
+               S + 'services': ALL_SERVICES}
+    assert 'internal-frontend' in ALL_SERVICES and problems(**secured) == []
+    assert problems(**dict(secured, **{S + 'internal_frontend_http_port': '7246'})) == [
+        "temporal_server_internal_frontend_http_port 7246 opens the internal frontend's HTTP API on 0.0.0.0: it takes the"
+        " clients' certificates and gives them the system's rights, whatever their token. Leave it at 0, bind the internal"
+        " frontend to loopback (temporal_server_service_bind_on_ip.internal-frontend), or set temporal_server_insecure: true."]
+    assert problems(**dict(secured, **{S + 'internal_frontend_http_port': 7246,
+                                       S + 'service_bind_on_ip': {'internal-frontend': '127.0.0.1'}})) == []
+    assert problems(**dict(secured, **{S + 'internal_frontend_http_port': 7246, S + 'insecure': 'yes'})) == []
+    # Without the internal frontend the port opens nothing.
+    without = dict(secured, **{S + 'internal_frontend_http_port': 7246})
+    without[S + 'services'] = ALL_SERVICES[:4]
+    assert problems(**without) == []
+
+
 def test_every_problem_at_once_in_the_roles_order():
     found = problems(config(**{'persistence.datastores.default.sql.pluginName': 'cassandra'}),
                      temporal_server_metrics_ip='x', temporal_server_health_timeout=0, temporal_server_db_plugin='cassandra',
