@@ -46,9 +46,10 @@ inventory="$(mktemp)"
 trap 'rm -f "$inventory"' EXIT
 printf '[temporal]\n%s ansible_connection=community.docker.docker ansible_python_interpreter=/usr/bin/python3\n' \
   "$CONTAINER" >"$inventory"
-# Inside the container the server listens on every interface; Docker publishes it on
-# the machine's loopback only.
-ansible-playbook -i "$inventory" temporalops.temporal.dev "${release_vars[@]}" -e temporal_dev_server_ip=0.0.0.0
+# Inside the container the server listens on every interface (insecure on purpose: Docker
+# publishes it on the machine's loopback only).
+ansible-playbook -i "$inventory" temporalops.temporal.dev "${release_vars[@]}" -e temporal_dev_server_ip=0.0.0.0 \
+  -e temporal_dev_server_insecure=true
 
 cat <<EOM
 

@@ -50,9 +50,39 @@ def ports(settings):
     return dict((name, to_int(settings[name], name)) for name in names)
 
 
+def _is_loopback(address):
+    text = str(address).strip()
+    return text.startswith('127.') or text in ('::1', 'localhost')
+
+
+def _exposed(settings):
+    """The listeners' addresses beyond loopback, by setting (the UI's unless headless), or a
+    message when the insecure setting is no boolean."""
+    try:
+        if to_bool(settings['temporal_dev_server_insecure'], 'temporal_dev_server_insecure'):
+            return {}
+    except ValueError as error:
+        return str(error)
+    addresses = {'temporal_dev_server_ip': settings['temporal_dev_server_ip']}
+    try:
+        with_ui = not headless(settings)
+    except ValueError:  # told by ports()
+        with_ui = True
+    if with_ui and str(settings['temporal_dev_server_ui_ip']).strip():
+        addresses['temporal_dev_server_ui_ip'] = settings['temporal_dev_server_ui_ip']
+    return dict((name, address) for name, address in addresses.items() if not _is_loopback(address))
+
+
 def validate(settings):
     """Every problem of SETTINGS, one message each (empty: good)."""
     problems = []
+    exposed = _exposed(settings)
+    if isinstance(exposed, str):
+        problems.append(exposed)
+    elif exposed:
+        problems.append('%s listen beyond loopback: the dev server has neither TLS nor authentication, so anyone who reaches'
+                        ' its ports can start, read and terminate any workflow. Keep it on 127.0.0.1, or set'
+                        ' temporal_dev_server_insecure: true on a network you trust.' % (plain(exposed),))
     try:
         by_setting = ports(settings)
     except ValueError as error:

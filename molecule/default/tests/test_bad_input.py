@@ -18,10 +18,12 @@ CASES = [
                  id="unknown-state"),
     # The dev server's own rules (plugins/module_utils/dev_server.py, whose exact words the unit
     # tests hold) report every problem at once: one run refuses them all.
+    # The scenario's dev server listens on 0.0.0.0 with the insecure setting: without it, refused.
     pytest.param(PRESET, {"temporal_dev_server_metrics_port": 70000, "temporal_dev_server_ui_port": 7233,
                           "temporal_dev_server_search_attributes": {"Region": "Color"},
-                          "temporal_dev_server_db_filename": "/tmp/t.db"},
-                 ["Ports must be between 1 and 65535", "Each listener needs its own port",
+                          "temporal_dev_server_db_filename": "/tmp/t.db", "temporal_dev_server_insecure": False},
+                 ["{'temporal_dev_server_ip': '0.0.0.0'} listen beyond loopback: the dev server has neither TLS nor",
+                  "Ports must be between 1 and 65535", "Each listener needs its own port",
                   "temporal_dev_server_search_attributes maps identifiers to one of",
                   "temporal_dev_server_db_filename '/tmp/t.db' must be a file directly inside"], id="every-rule-at-once"),
     # As -e temporal_dev_server_port=http gives it: a string that is no number (the argument

@@ -50,6 +50,28 @@ def test_the_defaults_are_good():
     assert problems() == []
 
 
+BEYOND = (" listen beyond loopback: the dev server has neither TLS nor authentication, so anyone who reaches its ports can"
+          " start, read and terminate any workflow. Keep it on 127.0.0.1, or set temporal_dev_server_insecure: true on a"
+          " network you trust.")
+
+
+@pytest.mark.parametrize(('overrides', 'messages'), [
+    ({'temporal_dev_server_ip': '0.0.0.0'}, ["{'temporal_dev_server_ip': '0.0.0.0'}" + BEYOND]),
+    ({'temporal_dev_server_ui_ip': '10.0.0.5'}, ["{'temporal_dev_server_ui_ip': '10.0.0.5'}" + BEYOND]),
+    ({'temporal_dev_server_ip': '::', 'temporal_dev_server_ui_ip': '10.0.0.5'},
+     ["{'temporal_dev_server_ip': '::', 'temporal_dev_server_ui_ip': '10.0.0.5'}" + BEYOND]),
+    # A headless server opens no UI; the opt-out, in any spelling -e gives it, opens both.
+    ({'temporal_dev_server_ui_ip': '10.0.0.5', 'temporal_dev_server_headless': 'true'}, []),
+    ({'temporal_dev_server_ip': '0.0.0.0', 'temporal_dev_server_insecure': 'yes'}, []),
+    ({'temporal_dev_server_ip': '0.0.0.0', 'temporal_dev_server_insecure': True}, []),
+    ({'temporal_dev_server_ip': '::1', 'temporal_dev_server_ui_ip': 'localhost'}, []),
+    ({'temporal_dev_server_ip': '0.0.0.0', 'temporal_dev_server_insecure': 'maybe'},
+     ["temporal_dev_server_insecure must be true or false, not 'maybe'."]),
+])
+def test_a_listener_beyond_loopback_needs_the_insecure_setting(overrides, messages):
+    assert problems(**overrides) == messages
+
+
 PORTS = "{'temporal_dev_server_port': 7233, 'temporal_dev_server_http_port': 7243, 'temporal_dev_server_metrics_port': 9233, "
 
 
