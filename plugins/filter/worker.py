@@ -32,6 +32,10 @@ def worker_written_by(workers, written):
     return worker_model.written_by(workers, written)
 
 
+def worker_stale_builds(found, workers, restarted, units):
+    return worker_model.stale_builds(found, workers, restarted, units)
+
+
 def worker_node_problems(workers, asked, host, judge_missing=True):
     return worker_checks.node_problems(workers, asked, host, judge_missing)
 
@@ -41,6 +45,7 @@ class FilterModule(object):
         return {
             'worker_secrets': worker_secrets,
             'worker_secrets_env': worker_secrets_env,
+            'worker_stale_builds': worker_stale_builds,
             'worker_node_problems': worker_node_problems,
             'worker_text_files': worker_text_files,
             'worker_written_by': worker_written_by,

@@ -188,7 +188,9 @@ def _tls_env(tls, key_file):
                        ('TEMPORAL_TLS_SERVER_CA_CERT_PATH', get(tls, 'ca_file')), ('TEMPORAL_TLS_SERVER_NAME', get(tls, 'server_name'))]:
         if value:
             env[var] = value
-    if get(tls, 'disable_host_verification', False):
+    # As a bool: 'false' from -e or a template is a non-empty string (the argument spec checks the
+    # type and leaves the value as given).
+    if to_bool(get(tls, 'disable_host_verification', False)):
         env['TEMPORAL_TLS_DISABLE_HOST_VERIFICATION'] = 'true'
     return env
 
@@ -488,6 +490,28 @@ def text_files(workers, secrets_by_name, file_api_keys=None, managed='Ansible ma
             wanted.append({'path': item['path'], 'owner': 'root', 'group': 'root', 'mode': '0644',
                            'content': text(secrets_of['tls_' + item['kind']]).strip() + '\n'})
     return wanted
+
+
+# A venv or Node.js build on a unit's command line, as systemctl show prints it.
+_BUILD_ON_COMMAND_LINE = re.compile(r'/[^ ;]+/(?:venvs|node)/[^/ ;]+')
+
+
+def stale_builds(found, workers, restarted, units):
+    """Of FOUND (paths under the workers' venvs/ and node/ directories), those no worker runs any
+    more: neither the build a present worker is set to run, nor the one a worker that this run
+    did not restart still runs (UNITS: the units as read before the run, by name). A run whose
+    configure phase was skipped thus keeps the build the drop-in still points at."""
+    kept = set()
+    for worker in workers:
+        if worker.get('python'):
+            kept.update([worker['venv'], worker['venv'] + '.requirements.txt'])
+        if worker.get('node'):
+            kept.add(worker['node_build']['dir'])
+        if worker['name'] not in restarted:
+            running = (units or {}).get(worker['unit']) or {}
+            for build in _BUILD_ON_COMMAND_LINE.findall(running.get('exec_start') or ''):
+                kept.update([build, build + '.requirements.txt'])
+    return [path for path in found if path not in kept]
 
 
 def written_by(workers, written):

@@ -113,6 +113,14 @@ def test_tls_off_is_written_when_asked():
     assert w["env"]["TEMPORAL_TLS"] == "false"
 
 
+@pytest.mark.parametrize(("given", "disabled"), [(True, True), ("true", True), ("yes", True), (False, False),
+                                                 ("false", False), ("no", False), ("False", False)])
+def test_host_verification_is_off_only_when_asked_in_any_spelling(given, disabled):
+    """A string from -e or a template counts as what it says: 'false' keeps the check."""
+    (w,) = resolved([{"name": "r", "command": ["/usr/bin/true"], "tls": {"ca_file": "/ca.pem", "disable_host_verification": given}}])
+    assert ("TEMPORAL_TLS_DISABLE_HOST_VERIFICATION" in w["env"]) is disabled, w["env"]
+
+
 def test_good_settings_pass():
     assert errors([{"name": "a", "python": PYTHON}, {"name": "b", "command": ["/usr/bin/w", "--x"]}]) == []
 
@@ -423,6 +431,29 @@ def test_every_file_written_from_text_is_one_item_with_its_content_and_the_reade
     assert written_by(model, [b["env_file"], a["env_file"]]) == ["a", "b"]
     # b's own key file is the user's, not written by the role: it restarts nothing.
     assert written_by(model, ["/etc/b.key"]) == []
+
+
+def test_a_build_goes_once_no_worker_runs_it():
+    """What a run switched away from goes; what a worker still runs stays: a worker this run did not
+    restart (its configure phase skipped) runs the build of its unit's command line, as read before."""
+    workers = [{"name": "p", "unit": "temporal-worker@p.service", "python": {"module": "m"}, "venv": "/h/p/venvs/new",
+                "node": {}, "node_build": {}},
+               {"name": "n", "unit": "temporal-worker@n.service", "python": {}, "venv": "/h/n/venvs/unused",
+                "node": {"script": "w.js"}, "node_build": {"dir": "/h/n/node/new"}},
+               {"name": "fresh", "unit": "temporal-worker@fresh.service", "python": {"module": "m"}, "venv": "/h/f/venvs/new",
+                "node": {}, "node_build": {}}]
+    units = {"temporal-worker@p.service": {"exec_start": "{ path=/h/p/venvs/old/bin/python ; argv[]=/h/p/venvs/old/bin/python"
+                                                         " -m m ; ignore_errors=no ; start_time=[n/a] ; pid=0 }"},
+             "temporal-worker@n.service": {"exec_start": "{ path=/usr/bin/node ; argv[]=/usr/bin/node /h/n/node/old/w.js ; }"}}
+    found = ["/h/p/venvs/new", "/h/p/venvs/new.requirements.txt", "/h/p/venvs/old", "/h/p/venvs/old.requirements.txt",
+             "/h/p/venvs/older", "/h/n/node/new", "/h/n/node/old", "/h/n/node/older", "/h/f/venvs/new"]
+    stale = filter_loader.get("temporalops.temporal.worker_stale_builds").j2_function
+    assert stale(found, workers, ["p", "n", "fresh"], units) == [
+        "/h/p/venvs/old", "/h/p/venvs/old.requirements.txt", "/h/p/venvs/older", "/h/n/node/old", "/h/n/node/older"]
+    assert stale(found, workers, [], units) == ["/h/p/venvs/older", "/h/n/node/older"]
+    assert stale(found, workers, ["p"], units) == ["/h/p/venvs/old", "/h/p/venvs/old.requirements.txt", "/h/p/venvs/older",
+                                                   "/h/n/node/older"]
+    assert worker_model.stale_builds(found, [], [], {}) == found
 
 
 # Every message of the checks, word for word as the Jinja version (checks.j2) gave it: the

@@ -282,11 +282,11 @@ def test_a_worker_with_its_own_identity_passes_the_gate_through_a_restart(presen
 def test_workers_dropped_or_absent_are_removed_and_the_other_runs_on(present, tmp_path):
     """Reports goes by state: absent (whatever its settings: the checks before leave it tuned,
     with its own identity), crash by leaving the list (the check before left it out); billing
-    runs on. The scenario's list brings
-    reports back as the inventory has it."""
+    runs on. A run of the configure phase alone, which removes their files, stops them first:
+    no later run would find them. The scenario's list brings reports back as the inventory has it."""
     pid = wait_polling(present, "billing")
     workers = [worker("billing"), worker("reports", state="absent"), worker("orders")]
-    rc, output = apply(tmp_path, present, temporal_worker_instances=workers)
+    rc, output = apply(tmp_path, present, args=["--tags", "temporal_configure"], temporal_worker_instances=workers)
     assert rc == 0, output[-3000:]
     for name in ("reports", "crash"):
         assert present.run("systemctl is-active %s" % unit(name)).stdout.strip() != "active"
