@@ -502,6 +502,24 @@ def _internal_http_beyond_loopback(settings, config, units):
             ' true.' % (port, _text(address)))
 
 
+def _listener_overrides(settings, config, units):
+    """The addresses the listener checks judge come from the settings: overrides would open a
+    listener those checks never see."""
+    overrides = settings['temporal_server_config_overrides'] or {}
+    paths = []
+    services = overrides.get('services')
+    for service, options in sorted((services if isinstance(services, Mapping) else {}).items(), key=lambda item: str(item[0])):
+        if isinstance(options, Mapping) and isinstance(options.get('rpc'), Mapping) and 'bindOnIP' in options['rpc']:
+            paths.append('services.%s.rpc.bindOnIP' % (service,))
+    metrics = overrides.get('global', {}).get('metrics') if isinstance(overrides.get('global'), Mapping) else None
+    if isinstance(metrics, Mapping) and isinstance(metrics.get('prometheus'), Mapping) and 'listenAddress' in metrics['prometheus']:
+        paths.append('global.metrics.prometheus.listenAddress')
+    if not paths:
+        return None
+    return ('temporal_server_config_overrides must not set %s: give temporal_server_bind_on_ip, temporal_server_service_bind_on_ip'
+            ' and temporal_server_metrics_ip instead, which the checks of what listens beyond loopback judge.' % ', '.join(paths))
+
+
 _UNSET = object()
 
 
@@ -642,6 +660,6 @@ def _health_timeout(settings, config, units):
 _RULES = (_version, _upgrade_path, _db_plugin, _history_shards, _services, _metrics_split_ports, _port_range,
           _ports_used_twice, _bind_addresses, _service_bind_keys, _broadcast_address, _metrics_ip, _frontend_address,
           _service_name, _dirs, _conn_lifetime, _pool_sizes, _passwords, _tls_pair, _db_ca_once, _tls_enabled, _server_tls,
-          _tls_overrides, _tls_refresh_interval, _insecure, _metrics_beyond_loopback, _internal_http_beyond_loopback,
+          _tls_overrides, _listener_overrides, _tls_refresh_interval, _insecure, _metrics_beyond_loopback, _internal_http_beyond_loopback,
           _authorization, _sqlite_files, _sqlite_one_unit, _dynamic_config_keys, _dynamic_config_values, _poll_interval,
           _namespaces, _store_plugins, _archival, _public_client, _health_timeout)

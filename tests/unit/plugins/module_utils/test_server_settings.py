@@ -164,6 +164,13 @@ RULES = [
                  'temporal_server_config_overrides must not set global.tls: give temporal_server_tls_ca, temporal_server_tls_cert'
                  ' and temporal_server_tls_key instead, so that the role writes the files and its own calls (health, namespaces,'
                  ' the shard check) use TLS too.', id='tls-overrides'),
+    pytest.param({S + 'config_overrides': {'services': {'frontend': {'rpc': {'bindOnIP': '0.0.0.0', 'grpcPort': 7233}},
+                                                        'history': {'rpc': {'grpcPort': 7234}}},
+                                           'global': {'metrics': {'prometheus': {'listenAddress': '0.0.0.0:9090'}}}}}, None,
+                 'temporal_server_config_overrides must not set services.frontend.rpc.bindOnIP,'
+                 ' global.metrics.prometheus.listenAddress: give temporal_server_bind_on_ip, temporal_server_service_bind_on_ip'
+                 ' and temporal_server_metrics_ip instead, which the checks of what listens beyond loopback judge.',
+                 id='listener-overrides'),
     pytest.param({S + 'tls_refresh_interval': 60}, None,
                  "temporal_server_tls_refresh_interval '60' must be written as seconds, minutes or hours (30s, 1m).",
                  id='tls-refresh-interval'),
